@@ -1,0 +1,1 @@
+"""The `partner-gateway` command line."""

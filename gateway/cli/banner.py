@@ -1,0 +1,40 @@
+"""What `demo` prints once the gateway is about to serve: where to go and what to try."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.syntax import Syntax
+
+EXAMPLE_QUERY = """\
+{
+  partners(first: 3) {
+    totalCount
+    edges {
+      node {
+        name
+        tier
+        deals(first: 2, orderBy: {field: AMOUNT, direction: DESC}) {
+          nodes { customerName amount status owner { email } }
+        }
+      }
+    }
+  }
+}"""
+
+
+def print_banner(console: Console, url: str, *, embedded: bool) -> None:
+    where = "embedded Postgres in .data/pg" if embedded else "the Postgres at DATABASE_URL"
+    console.print(
+        Panel.fit(
+            f"[bold]Partner Gateway[/bold] is serving on [link={url}]{url}[/link]\n"
+            f"Open it in a browser for GraphiQL. Data: {where}. Stop with Ctrl-C.",
+            title="demo",
+        )
+    )
+    console.print("Try this query:")
+    console.print(Syntax(EXAMPLE_QUERY, "graphql", theme="ansi_dark"))
+    console.print(
+        f"or from a shell: curl -s {url} -H 'content-type: application/json' "
+        "-d '{\"query\": \"{ deals(first: 3) { nodes { customerName amount } } }\"}'"
+    )

@@ -1,0 +1,151 @@
+"""`partner-gateway`: serve, demo, migrate and seed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+
+import asyncpg
+import typer
+import uvicorn
+from rich.console import Console
+
+from gateway.app import create_app
+from gateway.cli.banner import print_banner
+from gateway.cli.database import database_url
+from gateway.config import ConfigError, Settings
+from gateway.seed import SeedError, SeedPlan, clear_database, database_is_empty, seed_database
+from gateway.store.migrations import MigrationError, migrate
+
+app = typer.Typer(
+    help="Partner Gateway: a GraphQL API between a vendor's CRM and its channel partners.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as exc:
+        console.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from None
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+async def _migrate(dsn: str) -> list[str]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return [f"{m.version:04d}_{m.name}" for m in await migrate(conn)]
+    finally:
+        await conn.close()
+
+
+def _run_migrations(dsn: str) -> None:
+    try:
+        applied = asyncio.run(_migrate(dsn))
+    except MigrationError as exc:
+        console.print(f"[red]Migration error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if applied:
+        console.print(f"Applied migrations: {', '.join(applied)}")
+    else:
+        console.print("Database schema is up to date.")
+
+
+async def _seed(dsn: str, plan: SeedPlan, *, reset: bool, only_if_empty: bool) -> str | None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        if only_if_empty and not await database_is_empty(conn):
+            return None
+        if reset:
+            await clear_database(conn)
+        summary = await seed_database(conn, plan, progress=console.is_terminal)
+        return str(summary)
+    finally:
+        await conn.close()
+
+
+def _serve(settings: Settings, dsn: str, *, banner: bool) -> None:
+    url = f"http://{settings.host}:{settings.port}/graphql"
+    if banner:
+        print_banner(console, url, embedded=settings.embedded)
+    config = uvicorn.Config(
+        create_app(settings, dsn),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=settings.log_level == "debug",
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+
+
+@app.command()
+def serve() -> None:
+    """Serve the GraphQL API (configuration from the environment; see the README)."""
+    settings = _settings()
+    _configure_logging(settings)
+    with database_url(settings, console) as dsn:
+        _serve(settings, dsn, banner=False)
+
+
+@app.command()
+def demo() -> None:
+    """Migrate, seed demo data if the database is empty, and serve with GraphiQL."""
+    settings = _settings()
+    _configure_logging(settings)
+    with database_url(settings, console) as dsn:
+        _run_migrations(dsn)
+        started = time.perf_counter()
+        summary = asyncio.run(_seed(dsn, SeedPlan(), reset=False, only_if_empty=True))
+        if summary is not None:
+            console.print(f"Seeded demo data in {time.perf_counter() - started:.1f}s: {summary}")
+        _serve(settings, dsn, banner=True)
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Apply pending database migrations (safe to run again; concurrent runs wait)."""
+    settings = _settings()
+    _configure_logging(settings)
+    with database_url(settings, console) as dsn:
+        _run_migrations(dsn)
+
+
+@app.command()
+def seed(
+    partners: int = typer.Option(25, min=2, help="Partners to create (acme and globex included)."),
+    deals_per_partner: int = typer.Option(200, min=0, help="Deals per partner."),
+    leads_per_partner: int = typer.Option(120, min=0, help="Leads per partner."),
+    seed: int = typer.Option(42, help="Random seed: the same seed gives the same data."),
+    reset: bool = typer.Option(False, help="Delete all existing data first."),
+) -> None:
+    """Fill the database with deterministic demo data (migrating it first)."""
+    settings = _settings()
+    _configure_logging(settings)
+    plan = SeedPlan(
+        partners=partners,
+        deals_per_partner=deals_per_partner,
+        leads_per_partner=leads_per_partner,
+        seed=seed,
+    )
+    with database_url(settings, console) as dsn:
+        _run_migrations(dsn)
+        started = time.perf_counter()
+        try:
+            summary = asyncio.run(_seed(dsn, plan, reset=reset, only_if_empty=False))
+        except SeedError as exc:
+            console.print(f"[red]Not seeded:[/red] {exc}")
+            raise typer.Exit(1) from None
+        console.print(f"Seeded in {time.perf_counter() - started:.1f}s: {summary}")

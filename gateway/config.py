@@ -1,0 +1,105 @@
+"""Settings read once from the environment; the README's configuration table mirrors this file."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting in the environment is missing or malformed."""
+
+
+def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the gateway reads from its environment."""
+
+    database_url: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path(".data"))
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+    db_statement_timeout_ms: int = 15_000
+    max_page_size: int = 100
+    graphiql: bool = True
+
+    @property
+    def embedded(self) -> bool:
+        """No DATABASE_URL means the gateway runs its own Postgres in `data_dir`."""
+        return self.database_url is None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        log_level = env.get("LOG_LEVEL", "info").strip().lower()
+        if log_level not in LOG_LEVELS:
+            choices = ", ".join(LOG_LEVELS)
+            raise ConfigError(f"LOG_LEVEL must be one of {choices}, got {log_level!r}")
+        settings = cls(
+            database_url=env.get("DATABASE_URL") or None,
+            data_dir=Path(env.get("DATA_DIR") or ".data"),
+            host=env.get("HOST") or "127.0.0.1",
+            port=_int(env, "PORT", 8000, minimum=0),
+            log_level=log_level,
+            db_pool_min=_int(env, "DB_POOL_MIN", 2, minimum=1),
+            db_pool_max=_int(env, "DB_POOL_MAX", 10, minimum=1),
+            db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=1),
+            max_page_size=_int(env, "MAX_PAGE_SIZE", 100, minimum=1),
+            graphiql=_bool(env, "GRAPHIQL", True),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.db_pool_min > self.db_pool_max:
+            raise ConfigError("DB_POOL_MIN must not exceed DB_POOL_MAX")
+        if self.port > 65535:
+            raise ConfigError(f"PORT must be at most 65535, got {self.port}")
+        # Until authentication lands, the API is vendor-wide: it must not be reachable from
+        # another machine.
+        if not _is_loopback(self.host):
+            raise ConfigError(
+                f"HOST={self.host!r} is not a loopback address; this version has no "
+                "authentication yet and only binds to 127.0.0.1, ::1 or localhost"
+            )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

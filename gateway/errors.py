@@ -1,0 +1,39 @@
+"""Errors a client may see, each with a stable `extensions.code`; anything else is masked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The codes are part of the API: clients branch on them, so they never change meaning.
+BAD_USER_INPUT = "BAD_USER_INPUT"
+INVALID_ID = "INVALID_ID"
+INVALID_CURSOR = "INVALID_CURSOR"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
+TIMEOUT = "TIMEOUT"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class GatewayError(Exception):
+    """An error meant for the client: its message is safe to show and it carries a code."""
+
+    code: str = INTERNAL_SERVER_ERROR
+
+    def __init__(self, message: str, *, code: str | None = None, **extensions: Any) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.extensions: dict[str, Any] = {"code": self.code, **extensions}
+
+
+class BadUserInput(GatewayError):
+    code = BAD_USER_INPUT
+
+
+class InvalidId(GatewayError):
+    code = INVALID_ID
+
+
+class InvalidCursor(GatewayError):
+    code = INVALID_CURSOR

@@ -1,0 +1,1 @@
+"""HTTP endpoints: GraphQL, health, readiness and metrics."""

@@ -1,0 +1,1 @@
+"""Request-scoped batch loaders: one batch per relation per request (aiodataloader)."""

@@ -1,0 +1,28 @@
+"""The gateway's Prometheus metrics, in one registry so tests and /metrics read the same numbers."""
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+SQL_STATEMENTS = Counter(
+    "gateway_sql_statements",
+    "SQL statements sent to Postgres by request handling and background work.",
+    registry=REGISTRY,
+)
+SQL_ERRORS = Counter(
+    "gateway_sql_errors",
+    "SQL statements that raised an error.",
+    registry=REGISTRY,
+)
+GRAPHQL_REQUESTS = Counter(
+    "gateway_graphql_requests",
+    "GraphQL operations executed, by operation type and outcome.",
+    ["operation_type", "outcome"],
+    registry=REGISTRY,
+)
+GRAPHQL_DURATION = Histogram(
+    "gateway_graphql_duration_seconds",
+    "Time to execute a GraphQL operation, from parse to result.",
+    registry=REGISTRY,
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)

@@ -1,0 +1,1 @@
+"""Resolvers: turn GraphQL arguments into scoped store and loader calls."""

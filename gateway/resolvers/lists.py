@@ -1,0 +1,94 @@
+"""Root and nested connections: arguments in, one scoped statement (or loader call) out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+from gateway.context import Context
+from gateway.loaders.batching import CountByParentLoader, PageByParentLoader, PageKey, RowByIdLoader
+from gateway.resolvers.pagination import build_connection, page_request
+from gateway.schema.pagination import Connection
+from gateway.store import table as rows
+from gateway.store.sql import OrderBy
+from gateway.store.table import Row, RowFilter, Table
+
+NodeT = TypeVar("NodeT")
+
+# The Python type of each sortable column, so a cursor's value decodes to what Postgres compares.
+_COLUMN_TYPES: dict[str, type] = {
+    "id": int,
+    "name": str,
+    "email": str,
+    "code": str,
+    "customer_name": str,
+    "score": int,
+    "amount": Decimal,
+    "joined_at": date,
+    "expected_close_date": date,
+    "created_at": datetime,
+    "updated_at": datetime,
+    "enrolled_at": datetime,
+    "issued_at": datetime,
+    "expires_at": datetime,
+}
+
+
+def order_by(order: Any | None) -> OrderBy:
+    """An `XxxOrder` input (field enum whose values are column names) or the default, by id."""
+    if order is None:
+        return OrderBy("id")
+    field: Enum = order.field
+    return OrderBy(column=str(field.value), descending=order.direction.value == "DESC")
+
+
+async def root_connection(
+    context: Context,
+    *,
+    table: Table,
+    object_type: str,
+    row_filter: RowFilter,
+    first: int,
+    after: str | None,
+    order: OrderBy,
+    to_node: Callable[[Row], NodeT],
+    by_id: RowByIdLoader | None = None,
+) -> Connection[NodeT]:
+    page = page_request(
+        first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
+    )
+    scope = context.grant.row_scope(object_type)
+    found = await rows.fetch_page(context.db, table, row_filter, page, scope)
+    if by_id is not None:
+        by_id.prime_rows(found)
+
+    async def count() -> int:
+        return await rows.count(context.db, table, row_filter, scope)
+
+    return build_connection(found, page, to_node, count)
+
+
+async def child_connection(
+    context: Context,
+    *,
+    pages: PageByParentLoader,
+    counts: CountByParentLoader,
+    parent_id: int,
+    row_filter: RowFilter,
+    first: int,
+    after: str | None,
+    order: OrderBy,
+    to_node: Callable[[Row], NodeT],
+) -> Connection[NodeT]:
+    page = page_request(
+        first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
+    )
+    found = await pages.load((parent_id, PageKey(row_filter=row_filter, page=page)))
+
+    async def count() -> int:
+        return await counts.load((parent_id, row_filter))
+
+    return build_connection(found, page, to_node, count)

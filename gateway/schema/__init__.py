@@ -1,0 +1,1 @@
+"""The GraphQL schema: Strawberry types, thin; fields, descriptions and wiring to resolvers."""

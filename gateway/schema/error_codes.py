@@ -1,0 +1,70 @@
+"""Gives every error a stable `extensions.code` and masks anything not meant for clients.
+
+A client never sees a stack trace or an SQL message: an unexpected error is logged here, in
+full, and the client gets "Internal server error" with the request's path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import asyncpg
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from gateway import errors
+
+log = logging.getLogger("gateway.errors")
+
+
+def _request_error_code(error: GraphQLError) -> str:
+    """Errors with no path were raised before execution: parsing, validation, variables."""
+    if error.message.startswith("Syntax Error"):
+        return errors.GRAPHQL_PARSE_FAILED
+    if error.message.startswith("Variable '$"):
+        return errors.BAD_USER_INPUT
+    return errors.GRAPHQL_VALIDATION_FAILED
+
+
+def _masked(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": code},
+    )
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, errors.GatewayError):
+        error.extensions = dict(original.extensions)
+        return error
+    if error.path is None:
+        # Raised before execution: parsing, validation, variable coercion, scalar parsing
+        # (a malformed DateTime says ValueError). These messages describe the input only.
+        if original is None or isinstance(original, GraphQLError):
+            error.extensions = {"code": _request_error_code(error)}
+            return error
+        if isinstance(original, ValueError | TypeError):
+            error.extensions = {"code": errors.BAD_USER_INPUT}
+            return error
+    if isinstance(original, asyncpg.QueryCanceledError):
+        log.warning("statement timed out at %s", error.path)
+        return _masked(error, "The query took too long and was stopped", errors.TIMEOUT)
+    if isinstance(original, OSError | asyncpg.InterfaceError | asyncpg.CannotConnectNowError):
+        log.error("database unreachable at %s: %r", error.path, original)
+        return _masked(error, "The database is unavailable", errors.DATABASE_UNAVAILABLE)
+    log.error("unexpected error at %s", error.path, exc_info=original)
+    return _masked(error, "Internal server error", errors.INTERNAL_SERVER_ERROR)
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [classify(error) for error in result.errors]

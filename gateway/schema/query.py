@@ -1,0 +1,113 @@
+"""The root Query type: entry points into the graph."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+
+from gateway.context import Context
+from gateway.loaders.batching import RowByIdLoader
+from gateway.loaders.registry import Loaders
+from gateway.resolvers import deals as deal_resolvers
+from gateway.resolvers import leads as lead_resolvers
+from gateway.resolvers import partners as partner_resolvers
+from gateway.resolvers import training as training_resolvers
+from gateway.schema import inputs
+from gateway.schema.deal import Deal
+from gateway.schema.lead import Lead
+from gateway.schema.node import Node, from_global_id
+from gateway.schema.pagination import Connection
+from gateway.schema.partner import Partner
+from gateway.schema.partner_user import PartnerUser
+from gateway.schema.tier import Tier
+from gateway.schema.training import Certification, Course, Enrollment
+from gateway.schema.vendor_user import VendorUser
+from gateway.store import tiers as tier_store
+from gateway.store.table import Row
+
+DEFAULT_PAGE = 20
+
+# For `node(id:)`: the loader that fetches each type (already scoped) and how to build it.
+_NODE_SOURCES: dict[str, tuple[Callable[[Loaders], RowByIdLoader], Callable[[Row], Node]]] = {
+    "Partner": (lambda loaders: loaders.partner_by_id, Partner.from_row),
+    "PartnerUser": (lambda loaders: loaders.partner_user_by_id, PartnerUser.from_row),
+    "VendorUser": (lambda loaders: loaders.vendor_user_by_id, VendorUser.from_row),
+    "Deal": (lambda loaders: loaders.deal_by_id, Deal.from_row),
+    "Lead": (lambda loaders: loaders.lead_by_id, Lead.from_row),
+    "Course": (lambda loaders: loaders.course_by_id, Course.from_row),
+    "Enrollment": (lambda loaders: loaders.enrollment_by_id, Enrollment.from_row),
+    "Certification": (lambda loaders: loaders.certification_by_id, Certification.from_row),
+}
+
+
+@strawberry.type(description="Read the partner programme's data.")
+class Query:
+    @strawberry.field(
+        description="Any object by its global id; null when it does not exist or is not yours."
+    )
+    async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
+        type_name, row_id = from_global_id(id)
+        loader_of, build = _NODE_SOURCES[type_name]
+        row = await loader_of(info.context.loaders).load(row_id)
+        return None if row is None else build(row)
+
+    @strawberry.field(description="Partners you may see.")
+    async def partners(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        filter: inputs.PartnerFilter | None = None,  # noqa: A002 - the GraphQL argument's name
+        order_by: inputs.PartnerOrder | None = None,
+    ) -> Connection[Partner]:
+        return await partner_resolvers.partners(
+            info.context, first, after, filter, order_by, Partner.from_row
+        )
+
+    @strawberry.field(description="One partner by its slug; null when not found or not yours.")
+    async def partner(self, info: strawberry.Info[Context, None], slug: str) -> Partner | None:
+        row = await partner_resolvers.partner_by_slug(info.context, slug)
+        return None if row is None else Partner.from_row(row)
+
+    @strawberry.field(description="Deal registrations you may see.")
+    async def deals(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        filter: inputs.DealFilter | None = None,  # noqa: A002 - the GraphQL argument's name
+        order_by: inputs.DealOrder | None = None,
+    ) -> Connection[Deal]:
+        return await deal_resolvers.deals(
+            info.context, first, after, filter, order_by, Deal.from_row
+        )
+
+    @strawberry.field(description="Leads you may see.")
+    async def leads(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        filter: inputs.LeadFilter | None = None,  # noqa: A002 - the GraphQL argument's name
+        order_by: inputs.LeadOrder | None = None,
+    ) -> Connection[Lead]:
+        return await lead_resolvers.leads(
+            info.context, first, after, filter, order_by, Lead.from_row
+        )
+
+    @strawberry.field(description="The training catalogue.")
+    async def courses(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        filter: inputs.CourseFilter | None = None,  # noqa: A002 - the GraphQL argument's name
+    ) -> Connection[Course]:
+        return await training_resolvers.courses(
+            info.context, first, after, filter, Course.from_row
+        )
+
+    @strawberry.field(description="The programme's tiers, lowest first, with requirements.")
+    async def tiers(self, info: strawberry.Info[Context, None]) -> list[Tier]:
+        return [Tier.from_row(row) for row in await tier_store.fetch_all(info.context.db)]

@@ -1,0 +1,1 @@
+"""The Postgres store: the only package that holds SQL."""

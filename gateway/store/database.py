@@ -1,0 +1,79 @@
+"""The connection pool, with every statement counted through asyncpg's query logger."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import asyncpg
+from asyncpg.connection import LoggedQuery
+
+from gateway.metrics import SQL_ERRORS, SQL_STATEMENTS
+
+
+class Executor(Protocol):
+    """What store functions need: a pool or a single connection both qualify."""
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0
+    ) -> Any: ...
+
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+
+    async def execute(self, query: str, *args: Any) -> str: ...
+
+
+class StatementCounter:
+    """Counts statements a connection sends, leaving out the pool's own reset on release.
+
+    The reset (`RESET ALL; ...`) runs after every use of a pooled connection; counting it would
+    make the per-request count depend on how many connections the pool handed out.
+    """
+
+    def __init__(self, reset_query: str) -> None:
+        self._reset_query = reset_query
+
+    def __call__(self, record: LoggedQuery) -> None:
+        if record.query == self._reset_query:
+            return
+        SQL_STATEMENTS.inc()
+        if record.exception is not None:
+            SQL_ERRORS.inc()
+
+
+# asyncpg looks up the codecs of non-builtin types (arrays among them) the first time a
+# connection meets them, with a few statements of its own. Meeting them all here, before the
+# logger is attached, keeps those one-off lookups out of the per-request statement count.
+_WARM_UP = (
+    "SELECT NULL::text[], NULL::bigint[], NULL::numeric, NULL::bpchar, NULL::date, "
+    "NULL::timestamptz, NULL::jsonb, NULL::smallint"
+)
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    await conn.fetch(_WARM_UP)
+    conn.add_query_logger(StatementCounter(conn.get_reset_query()))
+
+
+async def create_pool(
+    dsn: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 10,
+    statement_timeout_ms: int = 15_000,
+    application_name: str = "partner-gateway",
+) -> asyncpg.Pool:
+    """A pool whose connections time out runaway statements and count every statement."""
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        server_settings={
+            "statement_timeout": str(statement_timeout_ms),
+            "application_name": application_name,
+        },
+    )
+    assert pool is not None  # asyncpg types create_pool as Optional for its await-less form
+    return pool

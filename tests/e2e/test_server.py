@@ -1,0 +1,68 @@
+"""The real thing: `partner-gateway serve` in its own process, on a free port, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.support.graphql import GraphQLClient
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def live_server(seeded_dsn: str) -> AsyncIterator[str]:
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": seeded_dsn, "PORT": str(port), "LOG_LEVEL": "warning"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway", "serve",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):
+                if process.returncode is not None:
+                    output = (await process.stdout.read()).decode() if process.stdout else ""
+                    pytest.fail(f"the server exited early:\n{output}")
+                try:
+                    if (await http.get(f"{base}/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                pytest.fail("the server did not become ready within 10 seconds")
+        yield base
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=10)
+
+
+async def test_query_over_http(live_server: str) -> None:
+    async with httpx.AsyncClient(base_url=live_server) as http:
+        client = GraphQLClient(http)
+        data = await client.data(
+            '{ partner(slug: "globex") { name deals(first: 3) { totalCount nodes { '
+            "customerName owner { email partner { slug } } } } } }"
+        )
+    globex = data["partner"]
+    assert globex["name"] == "Globex Systems"
+    assert globex["deals"]["totalCount"] == 100
+    assert all(d["owner"]["partner"]["slug"] == "globex" for d in globex["deals"]["nodes"])
+
+
