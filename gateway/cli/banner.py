@@ -34,7 +34,10 @@ def print_banner(console: Console, url: str, *, embedded: bool) -> None:
     )
     console.print("Try this query:")
     console.print(Syntax(EXAMPLE_QUERY, "graphql", theme="ansi_dark"))
+    console.print("or from a shell:")
     console.print(
-        f"or from a shell: curl -s {url} -H 'content-type: application/json' "
-        "-d '{\"query\": \"{ deals(first: 3) { nodes { customerName amount } } }\"}'"
+        f"curl -s {url} -H 'content-type: application/json' "
+        "-d '{\"query\": \"{ deals(first: 3) { nodes { customerName amount } } }\"}'",
+        soft_wrap=True,
+        highlight=False,
     )

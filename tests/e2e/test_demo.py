@@ -1,0 +1,81 @@
+"""`partner-gateway demo` on a fresh data folder: embedded Postgres, seed, serve, clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.e2e.test_server import free_port
+from tests.support.graphql import GraphQLClient
+
+
+@asynccontextmanager
+async def running_demo(data_dir: Path, port: int) -> AsyncIterator[list[str]]:
+    """Yields the lines printed so far; on exit sends Ctrl-C and expects a clean stop."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"DATA_DIR": str(data_dir), "PORT": str(port), "LOG_LEVEL": "warning"})
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gateway", "demo",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    lines: list[str] = []
+
+    async def collect() -> None:
+        assert process.stdout is not None
+        async for raw in process.stdout:
+            lines.append(raw.decode(errors="replace").rstrip())
+
+    reader = asyncio.create_task(collect())
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(600):
+                assert process.returncode is None, "\n".join(lines)
+                try:
+                    if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("demo not ready in 30 s:\n" + "\n".join(lines))
+        yield lines
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+        code = await asyncio.wait_for(process.wait(), timeout=20)
+        await reader
+    # 130 is the shell's "stopped by Ctrl-C"; anything else, or a traceback, is a crash.
+    assert code in (0, 130), "\n".join(lines)
+    assert not any("Traceback" in line for line in lines), "\n".join(lines)
+
+
+async def test_demo_seeds_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    port = free_port()
+    async with running_demo(tmp_path, port) as lines:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            data = await GraphQLClient(http).data(
+                "{ partners(first: 1) { totalCount } deals { totalCount } leads { totalCount } }"
+            )
+    assert data == {
+        "partners": {"totalCount": 25},
+        "deals": {"totalCount": 5000},
+        "leads": {"totalCount": 3000},
+    }
+    printed = "\n".join(lines)
+    assert f"http://127.0.0.1:{port}/graphql" in printed
+    assert "Seeded demo data" in printed
+    # Ctrl-C stopped the embedded Postgres too: no server holds the data folder any more.
+    assert not (tmp_path / "pg" / "postmaster.pid").exists()
+
+    # A second start reuses the data instead of seeding again.
+    async with running_demo(tmp_path, port) as lines:
+        pass
+    assert "Seeded demo data" not in "\n".join(lines)
