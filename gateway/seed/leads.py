@@ -76,7 +76,9 @@ def generate_leads(
     for candidates in convertible.values():
         rng.shuffle(candidates)
 
-    partner_ids = [team.partner.id for team in staff]
+    maker = _LeadMaker(
+        rng, timeline, crm_ids, customers, convertible, [team.partner.id for team in staff]
+    )
     drafts: list[tuple[Lead, list[_Decline]]] = []
     for team in staff:
         for index in range(per_partner):
@@ -85,19 +87,7 @@ def generate_leads(
             status = "ASSIGNED" if forced else STATUS_MIX.pick(rng)
             if status == "CONVERTED" and not convertible[team.partner.id]:
                 status = "ACCEPTED"
-            drafts.append(
-                _lead(
-                    rng,
-                    team,
-                    status,
-                    forced,
-                    convertible,
-                    partner_ids,
-                    customers,
-                    timeline,
-                    crm_ids,
-                )
-            )
+            drafts.append(maker.lead(team, status, forced))
     drafts.sort(key=lambda draft: draft[0].created_at)
 
     leads: list[Lead] = []
@@ -111,105 +101,107 @@ def generate_leads(
     return leads, declines
 
 
-def _lead(
-    rng: random.Random,
-    team: Staff,
-    status: str,
-    forced: bool,
-    convertible: Mapping[int, list[Deal]],
-    partner_ids: Sequence[int],
-    customers: Mapping[str, Sequence[Customer]],
-    timeline: Timeline,
-    crm_ids: CrmIds,
-) -> tuple[Lead, list[_Decline]]:
-    partner = team.partner
-    now = timeline.now
-    region = partner.region if rng.random() < HOME_REGION_SHARE else rng.choice(REGIONS)
-    customer = rng.choice(customers[region])
-    company, domain = customer.name, registered_domain(rng, customer)
-    declines: list[_Decline] = []
-    partner_id: int | None = partner.id
-    user: PartnerUser | None = None
-    assigned: datetime | None = None
-    deal_id: int | None = None
+@dataclass(frozen=True)
+class _LeadMaker:
+    """What every lead draws on; `lead` makes one lead (id 0) and the declines that go with it."""
 
-    if status == "NEW":
-        partner_id = None
-        created = instant_between(rng, max(timeline.start, now - DAY * 60), now)
-        updated = created
-    elif status == "CONVERTED":
-        deal = convertible[partner.id].pop()
-        deal_id = deal.id
-        region, company, domain = deal.region, deal.customer_name, deal.customer_domain
-        # Accepted shortly before the owner registered the deal that came out of it.
-        assigned = instant_between(
-            rng, max(partner.created_at, deal.registered_at - DAY * 14), deal.registered_at
-        )
-        owner = next(member for member in team.members if member.id == deal.owner_id)
-        user = owner if owner.created_at <= assigned else None
-        updated = deal.registered_at
-    elif status == "ASSIGNED":
-        if not forced and rng.random() < OVERDUE_SHARE:
-            assigned = instant_between(rng, now - SLA - HOUR * 24, now - SLA - HOUR)
-        else:
-            assigned = instant_between(rng, now - SLA + HOUR * 2, now)
-        user = team.rep if forced else _assignee(rng, team, assigned, USER_SHARE[status])
-        updated = assigned
-    else:  # ACCEPTED, REJECTED or RECALLED: all decided at least a day ago
-        assigned = instant_between(rng, partner.created_at, now - SLA - DAY)
-        user = _assignee(rng, team, assigned, USER_SHARE[status])
-        answered = instant_between(rng, assigned + HOUR, assigned + SLA - HOUR)
-        if status == "REJECTED":
-            note = rng.choice(DECLINE_NOTES) if rng.random() < DECLINE_NOTE_SHARE else None
-            declines.append(_Decline(partner.id, "REJECTED", note, answered))
-        elif status == "RECALLED":
-            # Nobody answered: the recall job took it back at the deadline.
-            answered = assigned + SLA
-            declines.append(_Decline(partner.id, "SLA_EXPIRED", None, answered))
-        updated = answered
+    rng: random.Random
+    timeline: Timeline
+    crm_ids: CrmIds
+    customers: Mapping[str, Sequence[Customer]]
+    convertible: Mapping[int, list[Deal]]  # per partner; converting a lead uses its deal up
+    partner_ids: Sequence[int]
 
-    if assigned is not None:
-        created = instant_between(rng, max(timeline.start, assigned - DAY * 10), assigned)
-        if len(partner_ids) > 1 and rng.random() < PRIOR_DECLINE_SHARE:
-            # Offered to another partner first, who let it go before it came here.
-            other = partner_ids[rng.randrange(len(partner_ids) - 1)]
-            if other == partner.id:
-                other = partner_ids[-1]
-            reason = rng.choice(("REJECTED", "SLA_EXPIRED"))
-            note = rng.choice(DECLINE_NOTES) if reason == "REJECTED" else None
-            declines.insert(
-                0, _Decline(other, reason, note, instant_between(rng, created, assigned))
+    def lead(self, team: Staff, status: str, forced: bool) -> tuple[Lead, list[_Decline]]:
+        rng, timeline, partner_ids = self.rng, self.timeline, self.partner_ids
+        partner = team.partner
+        now = timeline.now
+        region = partner.region if rng.random() < HOME_REGION_SHARE else rng.choice(REGIONS)
+        customer = rng.choice(self.customers[region])
+        company, domain = customer.name, registered_domain(rng, customer)
+        declines: list[_Decline] = []
+        partner_id: int | None = partner.id
+        user: PartnerUser | None = None
+        assigned: datetime | None = None
+        deal_id: int | None = None
+
+        if status == "NEW":
+            partner_id = None
+            created = instant_between(rng, max(timeline.start, now - DAY * 60), now)
+            updated = created
+        elif status == "CONVERTED":
+            deal = self.convertible[partner.id].pop()
+            deal_id = deal.id
+            region, company, domain = deal.region, deal.customer_name, deal.customer_domain
+            # Accepted shortly before the owner registered the deal that came out of it.
+            assigned = instant_between(
+                rng, max(partner.created_at, deal.registered_at - DAY * 14), deal.registered_at
             )
+            owner = next(member for member in team.members if member.id == deal.owner_id)
+            user = owner if owner.created_at <= assigned else None
+            updated = deal.registered_at
+        elif status == "ASSIGNED":
+            if not forced and rng.random() < OVERDUE_SHARE:
+                assigned = instant_between(rng, now - SLA - HOUR * 24, now - SLA - HOUR)
+            else:
+                assigned = instant_between(rng, now - SLA + HOUR * 2, now)
+            user = team.rep if forced else _assignee(rng, team, assigned, USER_SHARE[status])
+            updated = assigned
+        else:  # ACCEPTED, REJECTED or RECALLED: all decided at least a day ago
+            assigned = instant_between(rng, partner.created_at, now - SLA - DAY)
+            user = _assignee(rng, team, assigned, USER_SHARE[status])
+            answered = instant_between(rng, assigned + HOUR, assigned + SLA - HOUR)
+            if status == "REJECTED":
+                note = rng.choice(DECLINE_NOTES) if rng.random() < DECLINE_NOTE_SHARE else None
+                declines.append(_Decline(partner.id, "REJECTED", note, answered))
+            elif status == "RECALLED":
+                # Nobody answered: the recall job took it back at the deadline.
+                answered = assigned + SLA
+                declines.append(_Decline(partner.id, "SLA_EXPIRED", None, answered))
+            updated = answered
 
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    phone = None
-    if rng.random() < PHONE_SHARE:
-        phone = (
-            f"+{rng.choice(_DIAL_CODES[region])} {rng.randint(200, 999)} "
-            f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+        if assigned is not None:
+            created = instant_between(rng, max(timeline.start, assigned - DAY * 10), assigned)
+            if len(partner_ids) > 1 and rng.random() < PRIOR_DECLINE_SHARE:
+                # Offered to another partner first, who let it go before it came here.
+                other = partner_ids[rng.randrange(len(partner_ids) - 1)]
+                if other == partner.id:
+                    other = partner_ids[-1]
+                reason = rng.choice(("REJECTED", "SLA_EXPIRED"))
+                note = rng.choice(DECLINE_NOTES) if reason == "REJECTED" else None
+                declines.insert(
+                    0, _Decline(other, reason, note, instant_between(rng, created, assigned))
+                )
+
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        phone = None
+        if rng.random() < PHONE_SHARE:
+            phone = (
+                f"+{rng.choice(_DIAL_CODES[region])} {rng.randint(200, 999)} "
+                f"{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+            )
+        lead = Lead(
+            id=0,  # numbered after sorting
+            first_name=first,
+            last_name=last,
+            email=f"{_contact_local_part(rng, first, last)}@{domain}",
+            phone=phone,
+            company=company,
+            domain=domain,
+            region=region,
+            source=LEAD_SOURCE_MIX.pick(rng),
+            score=min(100, int(rng.betavariate(2.0, 2.5) * 101)),
+            status=status,
+            assigned_partner_id=partner_id,
+            assigned_user_id=user.id if user else None,
+            assigned_at=assigned,
+            sla_deadline=assigned + SLA if assigned else None,
+            converted_deal_id=deal_id,
+            crm_lead_id=self.crm_ids.new(CrmIds.LEAD) if rng.random() < SYNCED_SHARE else None,
+            created_at=created,
+            updated_at=updated,
         )
-    lead = Lead(
-        id=0,  # numbered after sorting
-        first_name=first,
-        last_name=last,
-        email=f"{_contact_local_part(rng, first, last)}@{domain}",
-        phone=phone,
-        company=company,
-        domain=domain,
-        region=region,
-        source=LEAD_SOURCE_MIX.pick(rng),
-        score=min(100, int(rng.betavariate(2.0, 2.5) * 101)),
-        status=status,
-        assigned_partner_id=partner_id,
-        assigned_user_id=user.id if user else None,
-        assigned_at=assigned,
-        sla_deadline=assigned + SLA if assigned else None,
-        converted_deal_id=deal_id,
-        crm_lead_id=crm_ids.new(CrmIds.LEAD) if rng.random() < SYNCED_SHARE else None,
-        created_at=created,
-        updated_at=updated,
-    )
-    return lead, declines
+        return lead, declines
 
 
 def _assignee(

@@ -58,28 +58,29 @@ def generate_partner_users(
         admin_name = persona.admin_name if persona else _random_name(rng)
         rep_name = persona.rep_name if persona else _random_name(rng)
         rep_joined = min(timeline.now, partner.created_at + DAY * 2)
+        # The admin opened the partner account; the rep followed within days.
         members = [
             _user(
                 rng,
-                next_id,
+                timeline,
                 partner,
+                next_id,
                 ADMIN_LOCAL_PART,
                 admin_name,
-                "partner_admin",
-                True,
-                partner.created_at,
-                timeline,
+                role="partner_admin",
+                active=True,
+                joined=partner.created_at,
             ),
             _user(
                 rng,
-                next_id + 1,
+                timeline,
                 partner,
+                next_id + 1,
                 REP_LOCAL_PART,
                 rep_name,
-                "partner_rep",
-                True,
-                instant_between(rng, partner.created_at, rep_joined),
-                timeline,
+                role="partner_rep",
+                active=True,
+                joined=instant_between(rng, partner.created_at, rep_joined),
             ),
         ]
         next_id += 2
@@ -97,7 +98,17 @@ def generate_partner_users(
             active = rng.random() >= COLLEAGUE_INACTIVE_SHARE
             joined = instant_between(rng, partner.created_at, latest_join)
             members.append(
-                _user(rng, next_id, partner, local_part, name, role, active, joined, timeline)
+                _user(
+                    rng,
+                    timeline,
+                    partner,
+                    next_id,
+                    local_part,
+                    name,
+                    role=role,
+                    active=active,
+                    joined=joined,
+                )
             )
             next_id += 1
         everyone.append(Staff(partner, members[0], members[1], tuple(members)))
@@ -110,14 +121,15 @@ def _random_name(rng: random.Random) -> tuple[str, str]:
 
 def _user(
     rng: random.Random,
-    user_id: int,
+    timeline: Timeline,
     partner: Partner,
+    user_id: int,
     local_part: str,
     name: tuple[str, str],
+    *,
     role: str,
     active: bool,
     joined: datetime,
-    timeline: Timeline,
 ) -> PartnerUser:
     titles = ADMIN_TITLES if role == "partner_admin" else REP_TITLES
     phone = None

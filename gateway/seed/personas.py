@@ -1,7 +1,5 @@
 """The fixed personas every demo database has: vendor staff, two known partners and their people.
-
-Tests, docs and demos log in as these, so their emails, roles and partners never change.
-"""
+Tests, docs and demos log in as these, so their emails, roles and partners never change."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""Row shapes, one per seeded table; field names and order are the table's column names.
-
-Each row is a NamedTuple so it can go straight into `copy_records_to_table` and still be read
-by attribute in tests.
-"""
+"""Row shapes, one NamedTuple per seeded table, fields named and ordered as the table's columns,
+so rows go straight into `copy_records_to_table` and still read by attribute in tests."""
 
 from __future__ import annotations
 

@@ -73,8 +73,7 @@ def generate_certifications(
     enrollments: Sequence[Enrollment],
     courses: Sequence[Course],
 ) -> list[Certification]:
-    """A certification for most completed enrolments (all of the personas'), valid for the
-    course's validity in months."""
+    """Certifications for most completions (all the personas'), valid for the course's months."""
     validity = {course.id: course.validity_months for course in courses}
     always = _persona_keys(staff, courses)
     issued: list[Certification] = []

@@ -437,7 +437,7 @@ def test_deal_statuses_are_mixed(data: Dataset) -> None:
 # Any plan, including degenerate ones
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, database=None)
 @given(
     partners=st.integers(min_value=2, max_value=5),
     deals=st.integers(min_value=0, max_value=12),
