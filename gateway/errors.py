@@ -37,3 +37,11 @@ class InvalidId(GatewayError):
 
 class InvalidCursor(GatewayError):
     code = INVALID_CURSOR
+
+
+FORBIDDEN = "FORBIDDEN"
+UNAUTHENTICATED = "UNAUTHENTICATED"
+
+
+class Forbidden(GatewayError):
+    code = FORBIDDEN

@@ -1,34 +1,49 @@
-"""The Grant: what one caller may see, computed once per request and read by every resolver."""
+"""The Grant: what one caller may see and do, computed once per request from the policy.
+
+Resolvers only ask it set lookups (`can_read_field`, `row_scope`, `can`); nothing per field or
+per row goes back to Casbin.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gateway.store.scope import RowScope
 
-OBJECT_TYPES = (
-    "Partner",
-    "PartnerUser",
-    "VendorUser",
-    "Deal",
-    "Lead",
-    "Course",
-    "Enrollment",
-    "Certification",
-)
+
+@dataclass(frozen=True)
+class Permissions:
+    """The part of a grant that depends only on roles, partner domain and key scopes."""
+
+    readable_fields: Mapping[str, frozenset[str]]
+    readable_objects: frozenset[str]
+    actions: frozenset[tuple[str, str]]
+    scope_kinds: Mapping[str, str]
+    is_vendor: bool
 
 
 @dataclass(frozen=True)
 class Grant:
-    """Row scopes per object type; an object type missing from `scopes` is invisible."""
-
     subject: str
-    scopes: Mapping[str, RowScope] = field(default_factory=dict)
+    permissions: Permissions
+    scopes: Mapping[str, RowScope]
 
-    @classmethod
-    def vendor_wide(cls, subject: str) -> Grant:
-        return cls(subject=subject, scopes={name: RowScope.everything() for name in OBJECT_TYPES})
+    @property
+    def is_vendor(self) -> bool:
+        return self.permissions.is_vendor
 
-    def row_scope(self, object_type: str) -> RowScope:
-        return self.scopes.get(object_type, RowScope.nothing())
+    def can_read_object(self, type_name: str) -> bool:
+        return type_name in self.permissions.readable_objects
+
+    def can_read_field(self, type_name: str, field_name: str) -> bool:
+        return field_name in self.permissions.readable_fields.get(type_name, frozenset())
+
+    def can(self, obj: str, action: str) -> bool:
+        return (obj, action) in self.permissions.actions
+
+    def row_scope(self, type_name: str) -> RowScope:
+        """An object type the caller may not read has no rows at all for them."""
+        if type_name not in self.permissions.readable_objects:
+            return RowScope.nothing()
+        return self.scopes.get(type_name, RowScope.nothing())

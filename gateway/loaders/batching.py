@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from aiodataloader import DataLoader
 
+from gateway.authz.row_check import within_scope
 from gateway.store import table as rows
 from gateway.store.database import Executor
 from gateway.store.scope import RowScope
@@ -28,7 +29,9 @@ class RowByIdLoader(DataLoader[int, Row | None]):
 
     async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
         found = await rows.fetch_by_ids(self._db, self._table, keys, self._scope)
-        return [found.get(key) for key in keys]
+        checked = within_scope(self._table, self._scope, list(found.values()))
+        kept = {row["id"]: row for row in checked}
+        return [kept.get(key) for key in keys]
 
     def prime_rows(self, loaded: Iterable[Row]) -> None:
         """Rows a list query already returned need no second trip when a child points back."""
@@ -64,7 +67,8 @@ class PageByParentLoader(DataLoader[tuple[int, PageKey], list[Row]]):
                 self._scope,
             )
             for parent_id in parent_ids:
-                pages[(parent_id, args)] = grouped.get(parent_id, [])
+                found = grouped.get(parent_id, [])
+                pages[(parent_id, args)] = within_scope(self._table, self._scope, found)
         return [pages[key] for key in keys]
 
 
@@ -102,4 +106,4 @@ class RowsByParentLoader(DataLoader[int, list[Row]]):
         grouped = await rows.fetch_all_by_parent(
             self._db, self._table, self._parent, keys, self._scope
         )
-        return [grouped.get(key, []) for key in keys]
+        return [within_scope(self._table, self._scope, grouped.get(key, [])) for key in keys]

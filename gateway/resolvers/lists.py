@@ -8,7 +8,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
+from gateway.authz.row_check import within_scope
 from gateway.context import Context
+from gateway.errors import Forbidden
 from gateway.loaders.batching import CountByParentLoader, PageByParentLoader, PageKey, RowByIdLoader
 from gateway.resolvers.pagination import build_connection, page_request
 from gateway.schema.pagination import Connection
@@ -37,6 +39,12 @@ _COLUMN_TYPES: dict[str, type] = {
 }
 
 
+def require_read(context: Context, object_type: str) -> None:
+    """Listing a type the caller may not read at all is an error, not an empty list."""
+    if not context.grant.can_read_object(object_type):
+        raise Forbidden(f"You may not read {object_type} objects")
+
+
 def order_by(order: Any | None) -> OrderBy:
     """An `XxxOrder` input (field enum whose values are column names) or the default, by id."""
     if order is None:
@@ -60,8 +68,10 @@ async def root_connection(
     page = page_request(
         first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
     )
+    require_read(context, object_type)
     scope = context.grant.row_scope(object_type)
-    found = await rows.fetch_page(context.db, table, row_filter, page, scope)
+    fetched = await rows.fetch_page(context.db, table, row_filter, page, scope)
+    found = within_scope(table, scope, fetched)
     if by_id is not None:
         by_id.prime_rows(found)
 

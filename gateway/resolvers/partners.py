@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from gateway.authz.row_check import within_scope
 from gateway.context import Context
 from gateway.resolvers.ids import enum_values
-from gateway.resolvers.lists import order_by, root_connection
+from gateway.resolvers.lists import order_by, require_read, root_connection
 from gateway.schema import inputs
 from gateway.schema.pagination import Connection
 from gateway.store import table as rows
@@ -54,13 +55,16 @@ async def partners(
 
 
 async def partner_by_slug(context: Context, slug: str) -> Row | None:
-    found = await rows.fetch_page(
+    require_read(context, "Partner")
+    scope = context.grant.row_scope("Partner")
+    fetched = await rows.fetch_page(
         context.db,
         PARTNERS,
         StorePartnerFilter(slugs=frozenset({slug})),
         PageRequest(first=1, order=OrderBy("id")),
-        context.grant.row_scope("Partner"),
+        scope,
     )
+    found = within_scope(PARTNERS, scope, fetched)
     if found:
         context.loaders.partner_by_id.prime_rows(found)
     return found[0] if found else None

@@ -12,6 +12,7 @@ from gateway.context import Context
 from gateway.schema import partner as partner_types
 from gateway.schema import partner_user as partner_user_types
 from gateway.schema.enums import DealStage, DealStatus, Region
+from gateway.schema.guard import guarded
 from gateway.schema.node import Node, to_global_id
 from gateway.store.table import Row
 
@@ -42,9 +43,11 @@ class Deal(Node):
     rejection_reason: str | None = strawberry.field(
         description="Why the vendor rejected the registration."
     )
-    internal_notes: str | None = strawberry.field(description="Vendor-only notes on the deal.")
+    internal_notes: str | None = strawberry.field(
+        description="Vendor-only notes on the deal.", extensions=guarded()
+    )
     discount_pct: Decimal | None = strawberry.field(
-        description="Vendor-only: the discount granted, in percent."
+        description="Vendor-only: the discount granted, in percent.", extensions=guarded()
     )
     crm_opportunity_id: str | None = strawberry.field(
         description="Id of the opportunity in the vendor's CRM, once it exists."
@@ -59,12 +62,12 @@ class Deal(Node):
     partner_id: strawberry.Private[int]
     owner_id: strawberry.Private[int]
 
-    @strawberry.field(description="The partner that registered the deal.")
+    @strawberry.field(description="The partner that registered the deal.", extensions=guarded())
     async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         row = await info.context.loaders.partner_by_id.load(self.partner_id)
         return None if row is None else partner_types.Partner.from_row(row)
 
-    @strawberry.field(description="The partner's person who owns the deal.")
+    @strawberry.field(description="The partner's person who owns the deal.", extensions=guarded())
     async def owner(self, info: strawberry.Info[Context, None]) -> PartnerUserRef | None:
         row = await info.context.loaders.partner_user_by_id.load(self.owner_id)
         return None if row is None else partner_user_types.PartnerUser.from_row(row)

@@ -7,6 +7,7 @@ full, and the client gets "Internal server error" with the request's path.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import asyncpg
@@ -62,9 +63,24 @@ def classify(error: GraphQLError) -> GraphQLError:
     return _masked(error, "Internal server error", errors.INTERNAL_SERVER_ERROR)
 
 
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
+
+
+def without_suggestions(error: GraphQLError) -> GraphQLError:
+    """"Did you mean 'internalNotes'?" would tell a partner what the schema hides from them."""
+    if error.path is None and _SUGGESTION.search(error.message):
+        error.message = _SUGGESTION.sub("", error.message)
+    return error
+
+
 class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [classify(error) for error in result.errors]
+        if result is None or not result.errors:
+            return
+        errors_out = [classify(error) for error in result.errors]
+        grant = getattr(self.execution_context.context, "grant", None)
+        if grant is None or not grant.is_vendor:
+            errors_out = [without_suggestions(error) for error in errors_out]
+        result.errors = errors_out

@@ -12,6 +12,7 @@ from gateway.schema import deal as deal_types
 from gateway.schema import partner as partner_types
 from gateway.schema import partner_user as partner_user_types
 from gateway.schema.enums import LeadSource, LeadStatus, Region
+from gateway.schema.guard import guarded
 from gateway.schema.node import Node, to_global_id
 from gateway.store.table import Row
 
@@ -29,13 +30,19 @@ DealRef = Annotated["Deal", strawberry.lazy("gateway.schema.deal")]
 class Lead(Node):
     first_name: str = strawberry.field(description="Contact's first name.")
     last_name: str = strawberry.field(description="Contact's last name.")
-    email: str | None = strawberry.field(description="Contact's e-mail (personal data).")
-    phone: str | None = strawberry.field(description="Contact's phone (personal data).")
+    email: str | None = strawberry.field(
+        description="Contact's e-mail (personal data).", extensions=guarded()
+    )
+    phone: str | None = strawberry.field(
+        description="Contact's phone (personal data).", extensions=guarded()
+    )
     company: str = strawberry.field(description="The prospect's company.")
     domain: str = strawberry.field(description="The company's web domain, lower-case.")
     region: Region = strawberry.field(description="The prospect's region.")
     source: LeadSource = strawberry.field(description="How the lead reached the vendor.")
-    score: int | None = strawberry.field(description="Vendor-internal lead score, 0 to 100.")
+    score: int | None = strawberry.field(
+        description="Vendor-internal lead score, 0 to 100.", extensions=guarded()
+    )
     status: LeadStatus = strawberry.field(description="Distribution status.")
     assigned_at: datetime | None = strawberry.field(description="When it was offered.")
     sla_deadline: datetime | None = strawberry.field(
@@ -47,21 +54,27 @@ class Lead(Node):
     assignee_id: strawberry.Private[int | None]
     converted_deal_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The partner the lead is offered to, if any.")
+    @strawberry.field(
+        description="The partner the lead is offered to, if any.", extensions=guarded()
+    )
     async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         if self.partner_id is None:
             return None
         row = await info.context.loaders.partner_by_id.load(self.partner_id)
         return None if row is None else partner_types.Partner.from_row(row)
 
-    @strawberry.field(description="The partner's person working the lead, if any.")
+    @strawberry.field(
+        description="The partner's person working the lead, if any.", extensions=guarded()
+    )
     async def assignee(self, info: strawberry.Info[Context, None]) -> PartnerUserRef | None:
         if self.assignee_id is None:
             return None
         row = await info.context.loaders.partner_user_by_id.load(self.assignee_id)
         return None if row is None else partner_user_types.PartnerUser.from_row(row)
 
-    @strawberry.field(description="The deal registration this lead was converted into.")
+    @strawberry.field(
+        description="The deal registration this lead was converted into.", extensions=guarded()
+    )
     async def converted_deal(self, info: strawberry.Info[Context, None]) -> DealRef | None:
         if self.converted_deal_id is None:
             return None

@@ -10,8 +10,16 @@ import strawberry
 from gateway.errors import InvalidId
 
 NODE_TYPES = frozenset(
-    {"Partner", "PartnerUser", "VendorUser", "Deal", "Lead", "Course", "Enrollment",
-     "Certification"}
+    {
+        "Partner",
+        "PartnerUser",
+        "VendorUser",
+        "Deal",
+        "Lead",
+        "Course",
+        "Enrollment",
+        "Certification",
+    }
 )
 
 

@@ -17,6 +17,7 @@ from gateway.schema import inputs
 from gateway.schema import lead as lead_types
 from gateway.schema import partner_user as partner_user_types
 from gateway.schema.enums import PartnerStatus, Region, TierLevel
+from gateway.schema.guard import guarded
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.pagination import Connection
 from gateway.schema.vendor_user import VendorUser
@@ -46,10 +47,10 @@ class Partner(Node):
     domain: str = strawberry.field(description="Web domain of the partner's e-mail addresses.")
     joined_at: date = strawberry.field(description="When the partner joined the programme.")
     internal_rating: int | None = strawberry.field(
-        description="Vendor-only rating of the partner, 1 (low) to 5 (high)."
+        description="Vendor-only rating of the partner, 1 (low) to 5 (high).", extensions=guarded()
     )
     contract_value: Decimal | None = strawberry.field(
-        description="Vendor-only: annual contract value."
+        description="Vendor-only: annual contract value.", extensions=guarded()
     )
     crm_account_id: str | None = strawberry.field(description="Id of the account in the CRM.")
     created_at: datetime = strawberry.field(description="When the record was created.")
@@ -57,14 +58,17 @@ class Partner(Node):
     partner_id: strawberry.Private[int]
     channel_manager_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The vendor's channel manager responsible for this partner.")
+    @strawberry.field(
+        description="The vendor's channel manager responsible for this partner.",
+        extensions=guarded(),
+    )
     async def channel_manager(self, info: strawberry.Info[Context, None]) -> VendorUser | None:
         if self.channel_manager_id is None:
             return None
         row = await info.context.loaders.vendor_user_by_id.load(self.channel_manager_id)
         return None if row is None else VendorUser.from_row(row)
 
-    @strawberry.field(description="Deals the partner registered.")
+    @strawberry.field(description="Deals the partner registered.", extensions=guarded())
     async def deals(
         self,
         info: strawberry.Info[Context, None],
@@ -74,11 +78,16 @@ class Partner(Node):
         order_by: inputs.DealOrder | None = None,
     ) -> Connection[DealRef]:
         return await deal_resolvers.partner_deals(
-            info.context, self.partner_id, first, after, filter, order_by,
+            info.context,
+            self.partner_id,
+            first,
+            after,
+            filter,
+            order_by,
             deal_types.Deal.from_row,
         )
 
-    @strawberry.field(description="Leads offered to the partner.")
+    @strawberry.field(description="Leads offered to the partner.", extensions=guarded())
     async def leads(
         self,
         info: strawberry.Info[Context, None],
@@ -88,11 +97,16 @@ class Partner(Node):
         order_by: inputs.LeadOrder | None = None,
     ) -> Connection[LeadRef]:
         return await lead_resolvers.partner_leads(
-            info.context, self.partner_id, first, after, filter, order_by,
+            info.context,
+            self.partner_id,
+            first,
+            after,
+            filter,
+            order_by,
             lead_types.Lead.from_row,
         )
 
-    @strawberry.field(description="The partner's people.")
+    @strawberry.field(description="The partner's people.", extensions=guarded())
     async def users(
         self,
         info: strawberry.Info[Context, None],
@@ -101,7 +115,11 @@ class Partner(Node):
         filter: inputs.PartnerUserFilter | None = None,  # noqa: A002 - the GraphQL argument
     ) -> Connection[PartnerUserRef]:
         return await partner_user_resolvers.partner_users(
-            info.context, self.partner_id, first, after, filter,
+            info.context,
+            self.partner_id,
+            first,
+            after,
+            filter,
             partner_user_types.PartnerUser.from_row,
         )
 

@@ -14,6 +14,7 @@ from gateway.schema import inputs
 from gateway.schema import partner as partner_types
 from gateway.schema import training as training_types
 from gateway.schema.enums import PartnerUserRole
+from gateway.schema.guard import guarded
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.pagination import Connection
 from gateway.store.table import Row
@@ -37,7 +38,9 @@ class PartnerUser(Node):
     first_name: str = strawberry.field(description="First name.")
     last_name: str = strawberry.field(description="Last name.")
     title: str = strawberry.field(description="Job title.")
-    phone: str | None = strawberry.field(description="Phone number (personal data).")
+    phone: str | None = strawberry.field(
+        description="Phone number (personal data).", extensions=guarded()
+    )
     role: PartnerUserRole = strawberry.field(description="Role in the partner organisation.")
     active: bool = strawberry.field(description="False once the partner deactivated the user.")
     created_at: datetime = strawberry.field(description="When the record was created.")
@@ -45,12 +48,14 @@ class PartnerUser(Node):
     user_id: strawberry.Private[int]
     partner_id: strawberry.Private[int]
 
-    @strawberry.field(description="The partner organisation the person belongs to.")
+    @strawberry.field(
+        description="The partner organisation the person belongs to.", extensions=guarded()
+    )
     async def partner(self, info: strawberry.Info[Context, None]) -> PartnerRef | None:
         row = await info.context.loaders.partner_by_id.load(self.partner_id)
         return None if row is None else partner_types.Partner.from_row(row)
 
-    @strawberry.field(description="Deals this person owns.")
+    @strawberry.field(description="Deals this person owns.", extensions=guarded())
     async def deals(
         self,
         info: strawberry.Info[Context, None],
@@ -63,17 +68,16 @@ class PartnerUser(Node):
             info.context, self.user_id, first, after, filter, order_by, deal_types.Deal.from_row
         )
 
-    @strawberry.field(description="The person's course enrolments.")
+    @strawberry.field(description="The person's course enrolments.", extensions=guarded())
     async def enrollments(self, info: strawberry.Info[Context, None]) -> list[EnrollmentRef]:
         found = await info.context.loaders.enrollments_by_user_id.load(self.user_id)
         return [training_types.Enrollment.from_row(row) for row in found]
 
     @strawberry.field(
-        description="The person's certifications, current and expired (see `isCurrent`)."
+        description="The person's certifications, current and expired (see `isCurrent`).",
+        extensions=guarded(),
     )
-    async def certifications(
-        self, info: strawberry.Info[Context, None]
-    ) -> list[CertificationRef]:
+    async def certifications(self, info: strawberry.Info[Context, None]) -> list[CertificationRef]:
         found = await info.context.loaders.certifications_by_user_id.load(self.user_id)
         return [training_types.Certification.from_row(row) for row in found]
 

@@ -13,6 +13,7 @@ from gateway.resolvers import deals as deal_resolvers
 from gateway.resolvers import leads as lead_resolvers
 from gateway.resolvers import partners as partner_resolvers
 from gateway.resolvers import training as training_resolvers
+from gateway.resolvers.lists import require_read
 from gateway.schema import inputs
 from gateway.schema.deal import Deal
 from gateway.schema.lead import Lead
@@ -48,6 +49,8 @@ class Query:
     )
     async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
         type_name, row_id = from_global_id(id)
+        if not info.context.grant.can_read_object(type_name):
+            return None  # as if it did not exist: an id never reveals what it points at
         loader_of, build = _NODE_SOURCES[type_name]
         row = await loader_of(info.context.loaders).load(row_id)
         return None if row is None else build(row)
@@ -104,10 +107,9 @@ class Query:
         after: str | None = None,
         filter: inputs.CourseFilter | None = None,  # noqa: A002 - the GraphQL argument's name
     ) -> Connection[Course]:
-        return await training_resolvers.courses(
-            info.context, first, after, filter, Course.from_row
-        )
+        return await training_resolvers.courses(info.context, first, after, filter, Course.from_row)
 
     @strawberry.field(description="The programme's tiers, lowest first, with requirements.")
     async def tiers(self, info: strawberry.Info[Context, None]) -> list[Tier]:
+        require_read(info.context, "Tier")
         return [Tier.from_row(row) for row in await tier_store.fetch_all(info.context.db)]

@@ -13,6 +13,7 @@ from gateway.resolvers import training as training_resolvers
 from gateway.schema import inputs
 from gateway.schema import partner_user as partner_user_types
 from gateway.schema.enums import CourseLevel, EnrollmentStatus
+from gateway.schema.guard import guarded
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.pagination import Connection
 from gateway.store.table import Row
@@ -44,7 +45,9 @@ class Course(Node):
     )
     course_id: strawberry.Private[int]
 
-    @strawberry.field(description="Enrolments in this course that you may see.")
+    @strawberry.field(
+        description="Enrolments in this course that you may see.", extensions=guarded()
+    )
     async def enrollments(
         self,
         info: strawberry.Info[Context, None],
@@ -78,11 +81,11 @@ class Enrollment(Node):
     user_id: strawberry.Private[int]
     course_id: strawberry.Private[int]
 
-    @strawberry.field(description="The enrolled person.")
+    @strawberry.field(description="The enrolled person.", extensions=guarded())
     async def user(self, info: strawberry.Info[Context, None]) -> PartnerUserRef | None:
         return await _user(info, self.user_id)
 
-    @strawberry.field(description="The course.")
+    @strawberry.field(description="The course.", extensions=guarded())
     async def course(self, info: strawberry.Info[Context, None]) -> Course | None:
         return await _course(info, self.course_id)
 
@@ -109,11 +112,11 @@ class Certification(Node):
     user_id: strawberry.Private[int]
     course_id: strawberry.Private[int]
 
-    @strawberry.field(description="The certified person.")
+    @strawberry.field(description="The certified person.", extensions=guarded())
     async def user(self, info: strawberry.Info[Context, None]) -> PartnerUserRef | None:
         return await _user(info, self.user_id)
 
-    @strawberry.field(description="The course the certification is for.")
+    @strawberry.field(description="The course the certification is for.", extensions=guarded())
     async def course(self, info: strawberry.Info[Context, None]) -> Course | None:
         return await _course(info, self.course_id)
 

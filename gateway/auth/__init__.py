@@ -1,0 +1,1 @@
+"""Authentication: API keys and JWTs, turned into a Principal."""
