@@ -1,4 +1,4 @@
-"""The ASGI application: routes, and the database pool opened and closed with the server."""
+"""The ASGI application: routes, and what lives as long as the server (pool, auth, policy)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,28 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from gateway.auth.authenticate import Authenticator
+from gateway.authz.authorizer import Authorizer
+from gateway.authz.universe import POLICY_OBJECTS, schema_fields
 from gateway.config import Settings
+from gateway.http.authentication import AuthenticatedGraphQL
 from gateway.http.graphql_view import GraphQLView
 from gateway.http.health import healthz, readyz
 from gateway.http.metrics_endpoint import metrics
+from gateway.schema.guard import guarded_fields
 from gateway.schema.schema import build_schema
 from gateway.store.database import create_pool
 
 
 def create_app(settings: Settings, dsn: str) -> Starlette:
     """`dsn` is resolved by the caller: DATABASE_URL, or the embedded server's address."""
+    schema = build_schema()
+    # Loaded before the server starts: a broken policy stops the start with a clear error.
+    authorizer = Authorizer(
+        settings.policy_dir,
+        schema_fields(schema._schema),
+        guarded_fields(schema, POLICY_OBJECTS),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -27,12 +39,18 @@ def create_app(settings: Settings, dsn: str) -> Starlette:
             max_size=settings.db_pool_max,
             statement_timeout_ms=settings.db_statement_timeout_ms,
         )
+        app.state.authenticator = Authenticator(settings.auth, app.state.pool)
+        app.state.authorizer = authorizer
+        app.state.authenticator.start()
+        authorizer.start(interval=settings.policy_poll_seconds)
         try:
             yield
         finally:
+            await authorizer.stop()
+            await app.state.authenticator.stop()
             await app.state.pool.close()
 
-    graphql = GraphQLView(build_schema(), settings)
+    graphql = AuthenticatedGraphQL(GraphQLView(schema, settings))
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gateway.auth.settings import AuthSettings
+
+# The policies shipped beside the package (a source checkout or an editable install).
+DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[1] / "policies"
 
 
 class ConfigError(ValueError):
@@ -54,6 +60,9 @@ class Settings:
     db_statement_timeout_ms: int = 15_000
     max_page_size: int = 100
     graphiql: bool = True
+    policy_dir: Path = DEFAULT_POLICY_DIR
+    policy_poll_seconds: float = 1.0
+    auth: AuthSettings | None = None
 
     @property
     def embedded(self) -> bool:
@@ -62,6 +71,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        from gateway.auth.settings import AuthSettings  # it reads ConfigError from here
+
         env = dict(os.environ if environ is None else environ)
         log_level = env.get("LOG_LEVEL", "info").strip().lower()
         if log_level not in LOG_LEVELS:
@@ -78,6 +89,8 @@ class Settings:
             db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=1),
             max_page_size=_int(env, "MAX_PAGE_SIZE", 100, minimum=1),
             graphiql=_bool(env, "GRAPHIQL", True),
+            policy_dir=Path(env.get("POLICY_DIR") or DEFAULT_POLICY_DIR),
+            auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
         )
         settings.validate()
         return settings
@@ -87,19 +100,5 @@ class Settings:
             raise ConfigError("DB_POOL_MIN must not exceed DB_POOL_MAX")
         if self.port > 65535:
             raise ConfigError(f"PORT must be at most 65535, got {self.port}")
-        # Until authentication lands, the API is vendor-wide: it must not be reachable from
-        # another machine.
-        if not _is_loopback(self.host):
-            raise ConfigError(
-                f"HOST={self.host!r} is not a loopback address; this version has no "
-                "authentication yet and only binds to 127.0.0.1, ::1 or localhost"
-            )
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+        if not (self.policy_dir / "policy.csv").is_file():
+            raise ConfigError(f"POLICY_DIR={self.policy_dir} holds no policy.csv")

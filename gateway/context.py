@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.auth.principal import Principal
 from gateway.authz.grant import Grant
 from gateway.config import Settings
 from gateway.loaders.registry import Loaders
@@ -18,6 +19,7 @@ class Context:
     request: Request
     response: Response | None
     db: Executor
+    principal: Principal
     grant: Grant
     loaders: Loaders
     settings: Settings

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import timedelta
 
 import asyncpg
 import httpx
 import pytest
 
 from gateway.app import create_app
+from gateway.auth.jwt_tokens import mint_token
 from gateway.config import Settings
 from gateway.seed import SeedPlan, seed_database
 from gateway.store.database import create_pool
+from gateway.store.identities import fetch_by_email
 from gateway.store.migrations import migrate
+from tests.support.auth import TEST_AUTH
 from tests.support.graphql import GraphQLClient
 from tests.support.postgres import (
     create_database,
@@ -66,14 +70,50 @@ async def pool(seeded_dsn: str) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    return Settings(auth=TEST_AUTH)
 
 
 @pytest.fixture(scope="session")
-async def client(seeded_dsn: str, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    """The whole ASGI app in-process, its lifespan (and pool) running for the session."""
+async def anonymous(seeded_dsn: str, settings: Settings) -> AsyncIterator[GraphQLClient]:
+    """The whole ASGI app in-process, its lifespan (and pool) running for the session; no
+    credentials (see `as_user` and `client`)."""
     app = create_app(settings, seeded_dsn)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
             yield GraphQLClient(http)
+
+
+@pytest.fixture(scope="session")
+async def tokens(seeded_dsn: str) -> Callable[[str], str]:
+    """A valid bearer token for any seeded person, with the roles the database gives them."""
+    conn = await asyncpg.connect(seeded_dsn)
+    try:
+        people = await conn.fetch(
+            "SELECT email FROM vendor_users UNION ALL SELECT email FROM partner_users"
+        )
+        accounts = {r["email"]: await fetch_by_email(conn, r["email"]) for r in people}
+    finally:
+        await conn.close()
+
+    def token_for(email: str) -> str:
+        account = accounts[email][0]
+        return mint_token(
+            TEST_AUTH, email, [account.role], account.partner_slug, timedelta(hours=1)
+        )
+
+    return token_for
+
+
+@pytest.fixture(scope="session")
+def as_user(
+    anonymous: GraphQLClient, tokens: Callable[[str], str]
+) -> Callable[[str], GraphQLClient]:
+    """`as_user("rep@acme.example")`: a client speaking with that person's token."""
+    return lambda email: anonymous.as_({"authorization": f"Bearer {tokens(email)}"})
+
+
+@pytest.fixture(scope="session")
+def client(as_user: Callable[[str], GraphQLClient]) -> GraphQLClient:
+    """The vendor admin: sees every row and field, the baseline the others are compared to."""
+    return as_user("admin@vendor.example")

@@ -1,1 +1,1 @@
-"""Authentication: API keys and JWTs, turned into a Principal."""
+"""Who is asking: a JWT or an API key, checked against the database, becomes a Principal."""

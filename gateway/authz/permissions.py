@@ -41,7 +41,7 @@ def _decide(rules: Iterable[Rule], domain: str, obj: str, action: str) -> bool:
     return allowed
 
 
-def _scope_kind(rules: Iterable[ScopeRule], domain: str, obj: str) -> str | None:
+def scope_kind(rules: Iterable[ScopeRule], domain: str, obj: str) -> str | None:
     """The partner's own rule beats the `*` rule for the same object."""
     general: str | None = None
     for rule in rules:
@@ -77,7 +77,7 @@ def compute_permissions(
         }
         scope_rules = policy.scope_rules_for(role, domain)
         for obj in POLICY_OBJECTS:
-            kind = _scope_kind(scope_rules, domain, obj)
+            kind = scope_kind(scope_rules, domain, obj)
             if kind is not None and BREADTH[kind] > BREADTH[kinds.get(obj, "none")]:
                 kinds[obj] = kind
     if key_scopes is not None and "read" not in key_scopes:

@@ -10,9 +10,12 @@ from typing import Any
 import casbin
 from casbin.util import key_match
 
+from gateway.config import DEFAULT_POLICY_DIR
+
 log = logging.getLogger(__name__)
 
-DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
+__all__ = ["DEFAULT_POLICY_DIR", "Policy", "PolicyError", "Rule", "ScopeRule"]
+
 
 ROLES = frozenset(
     {"vendor_admin", "channel_manager", "analyst", "partner_admin", "partner_rep", "partner_system"}

@@ -12,6 +12,7 @@ import uvicorn
 from rich.console import Console
 
 from gateway.app import create_app
+from gateway.cli.authz import authz_app
 from gateway.cli.banner import print_banner
 from gateway.cli.database import database_url
 from gateway.config import ConfigError, Settings
@@ -31,6 +32,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console(stderr=True)
+app.add_typer(authz_app, name="authz")
 
 
 def _settings() -> Settings:

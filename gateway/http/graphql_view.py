@@ -10,10 +10,25 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from gateway.authz.grant import Grant
+from gateway.auth.principal import Principal
+from gateway.authz.authorizer import Authorizer
 from gateway.config import Settings
 from gateway.context import Context
 from gateway.loaders.registry import build_loaders
+
+# What Strawberry's context holds for the GraphiQL page, the one request without credentials.
+ANONYMOUS = Principal(
+    subject="anonymous",
+    credential="jwt",
+    roles=frozenset(),
+    partner_id=None,
+    partner_slug=None,
+    user_id=None,
+    vendor_user_id=None,
+    managed_partner_ids=frozenset(),
+    key_scopes=frozenset(),
+    key_id=None,
+)
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -31,12 +46,16 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         assert isinstance(request, Request)
         pool: asyncpg.Pool = request.app.state.pool
-        # Until authentication lands, every caller is the vendor (the server binds to loopback).
-        grant = Grant.vendor_wide(subject="local")
+        authorizer: Authorizer = request.app.state.authorizer
+        # AuthenticatedGraphQL put it there. Only the GraphiQL page comes without one, and
+        # Strawberry builds a context for it too: an anonymous caller that may read nothing.
+        principal: Principal = getattr(request.state, "principal", ANONYMOUS)
+        grant = authorizer.grant_for(principal)
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,
             db=pool,
+            principal=principal,
             grant=grant,
             loaders=build_loaders(pool, grant),
             settings=self.settings,

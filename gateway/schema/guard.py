@@ -18,7 +18,7 @@ from gateway.errors import Forbidden
 
 
 def _check(info: Info[Any, Any]) -> None:
-    type_name, field_name = info.parent_type.name, info.field_name
+    type_name, field_name = str(info.path.typename), info.field_name
     if not info.context.grant.can_read_field(type_name, field_name):
         raise Forbidden(f"You may not read {type_name}.{field_name}")
 

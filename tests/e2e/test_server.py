@@ -6,11 +6,12 @@ import asyncio
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
 
+from tests.support.auth import TEST_AUTH
 from tests.support.graphql import GraphQLClient
 
 
@@ -24,7 +25,13 @@ def free_port() -> int:
 @pytest.fixture
 async def live_server(seeded_dsn: str) -> AsyncIterator[str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": seeded_dsn, "PORT": str(port), "LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": seeded_dsn,
+        "PORT": str(port),
+        "LOG_LEVEL": "warning",
+        "JWT_SECRET": TEST_AUTH.jwt_secret,
+    }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway", "serve",
         env=env,
@@ -53,9 +60,10 @@ async def live_server(seeded_dsn: str) -> AsyncIterator[str]:
         await asyncio.wait_for(process.wait(), timeout=10)
 
 
-async def test_query_over_http(live_server: str) -> None:
+async def test_query_over_http(live_server: str, tokens: Callable[[str], str]) -> None:
+    headers = {"authorization": f"Bearer {tokens('admin@vendor.example')}"}
     async with httpx.AsyncClient(base_url=live_server) as http:
-        client = GraphQLClient(http)
+        client = GraphQLClient(http, headers=headers)
         data = await client.data(
             '{ partner(slug: "globex") { name deals(first: 3) { totalCount nodes { '
             "customerName owner { email partner { slug } } } } } }"

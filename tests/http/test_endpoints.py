@@ -6,6 +6,7 @@ import httpx
 
 from gateway.app import create_app
 from gateway.config import Settings
+from tests.support.auth import TEST_AUTH
 from tests.support.graphql import GraphQLClient
 
 
@@ -21,7 +22,7 @@ async def test_readyz_when_migrated(client: GraphQLClient) -> None:
 
 
 async def test_readyz_refuses_an_unmigrated_database(empty_dsn: str) -> None:
-    app = create_app(Settings(), empty_dsn)
+    app = create_app(Settings(auth=TEST_AUTH), empty_dsn)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:

@@ -26,7 +26,7 @@ async def _statements_for(client: GraphQLClient, query: str, variables: dict[str
 
 
 @pytest.mark.parametrize("n", [10, 100])
-async def test_three_levels_take_three_statements(client: GraphQLClient, n: int) -> None:
+async def test_three_levels_take_four_statements(client: GraphQLClient, n: int) -> None:
     count, data = await _statements_for(client, THREE_LEVELS, {"n": n})
     partners = data["partners"]["edges"]  # type: ignore[index]
     assert len(partners) == n
@@ -34,8 +34,8 @@ async def test_three_levels_take_three_statements(client: GraphQLClient, n: int)
         deals = edge["node"]["deals"]["edges"]
         assert len(deals) == n
         assert all(deal["node"]["owner"]["email"] for deal in deals)
-    # partners page, every partner's deals page (one LATERAL join), every owner by id.
-    assert count == 3
+    # who is asking, partners page, every partner's deals page (one LATERAL join), owners.
+    assert count == 4
 
 
 async def test_total_counts_add_one_statement_per_list(client: GraphQLClient) -> None:
@@ -44,8 +44,8 @@ async def test_total_counts_add_one_statement_per_list(client: GraphQLClient) ->
     """
     count, data = await _statements_for(client, query, {})
     assert data["partners"]["totalCount"] == 100  # type: ignore[index]
-    # partners page + partners count + deals pages + deal counts per partner.
-    assert count == 4
+    # who is asking + partners page + partners count + deals pages + deal counts per partner.
+    assert count == 5
 
 
 async def test_repeated_references_are_loaded_once(client: GraphQLClient) -> None:
@@ -54,5 +54,6 @@ async def test_repeated_references_are_loaded_once(client: GraphQLClient) -> Non
     count, data = await _statements_for(client, query, {})
     nodes = data["deals"]["nodes"]  # type: ignore[index]
     assert all(n["partner"]["slug"] == n["owner"]["partner"]["slug"] for n in nodes)
-    # deals page, partners by id (deal.partner and owner.partner share the batch), owners.
-    assert count == 3
+    # who is asking, deals page, partners by id (deal.partner and owner.partner share the
+    # batch), owners.
+    assert count == 4

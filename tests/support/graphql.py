@@ -8,15 +8,25 @@ import httpx
 
 
 class GraphQLClient:
-    def __init__(self, http: httpx.AsyncClient, path: str = "/graphql") -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        path: str = "/graphql",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.http = http
         self.path = path
+        self.headers = headers or {}
+
+    def as_(self, headers: dict[str, str]) -> GraphQLClient:
+        """The same connection, other credentials."""
+        return GraphQLClient(self.http, self.path, headers)
 
     async def post(self, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
         body: dict[str, Any] = {"query": query}
         if variables is not None:
             body["variables"] = variables
-        return await self.http.post(self.path, json=body)
+        return await self.http.post(self.path, json=body, headers=self.headers)
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The whole response body ({data, errors}); the HTTP status must be 200."""
