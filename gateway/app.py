@@ -11,7 +11,7 @@ from starlette.routing import Route
 from gateway.auth.authenticate import Authenticator
 from gateway.authz.authorizer import Authorizer
 from gateway.authz.universe import POLICY_OBJECTS, schema_fields
-from gateway.config import Settings
+from gateway.config import ConfigError, Settings
 from gateway.http.authentication import AuthenticatedGraphQL
 from gateway.http.graphql_view import GraphQLView
 from gateway.http.health import healthz, readyz
@@ -23,6 +23,9 @@ from gateway.store.database import create_pool
 
 def create_app(settings: Settings, dsn: str) -> Starlette:
     """`dsn` is resolved by the caller: DATABASE_URL, or the embedded server's address."""
+    if settings.auth is None:
+        raise ConfigError("authentication settings are missing (use Settings.from_env())")
+    auth = settings.auth
     schema = build_schema()
     # Loaded before the server starts: a broken policy stops the start with a clear error.
     authorizer = Authorizer(
@@ -39,7 +42,7 @@ def create_app(settings: Settings, dsn: str) -> Starlette:
             max_size=settings.db_pool_max,
             statement_timeout_ms=settings.db_statement_timeout_ms,
         )
-        app.state.authenticator = Authenticator(settings.auth, app.state.pool)
+        app.state.authenticator = Authenticator(auth, app.state.pool)
         app.state.authorizer = authorizer
         app.state.authenticator.start()
         authorizer.start(interval=settings.policy_poll_seconds)

@@ -39,7 +39,7 @@ class Rule:
     effect: str
 
     def matches(self, domain: str, obj: str, action: str) -> bool:
-        return (
+        return bool(
             key_match(domain, self.domain)
             and key_match(obj, self.obj)
             and key_match(action, self.action)

@@ -108,11 +108,11 @@ def list_keys(
         console.print("No API keys yet.")
         return
     table = Table(title="API keys")
+    # The key id is what `revoke` takes, so it is never wrapped or cut; the rest may wrap.
     table.add_column("key id", no_wrap=True)
-    for heading in ("name", "partner", "role", "scopes"):
+    for heading in ("name", "partner", "role", "scopes", "created", "expires", "revoked"):
         table.add_column(heading)
-    for heading in ("created", "expires", "revoked", "last used"):
-        table.add_column(heading, no_wrap=True)
+    table.add_column("last used")
     for record in records:
         table.add_row(
             record.key_id,

@@ -23,7 +23,9 @@ EXAMPLE_QUERY = """\
 }"""
 
 
-def print_banner(console: Console, url: str, *, embedded: bool) -> None:
+def print_banner(
+    console: Console, url: str, credentials: list[tuple[str, str]], *, embedded: bool
+) -> None:
     where = "embedded Postgres in .data/pg" if embedded else "the Postgres at DATABASE_URL"
     console.print(
         Panel.fit(
@@ -32,11 +34,19 @@ def print_banner(console: Console, url: str, *, embedded: bool) -> None:
             title="demo",
         )
     )
+    console.print(
+        "Credentials (valid 12 h; paste one into GraphiQL's Headers tab as "
+        '{"Authorization": "Bearer <token>"} or {"X-API-Key": "<key>"}):'
+    )
+    for label, credential in credentials:
+        console.print(f"  [bold]{label}[/bold]")
+        console.print(f"    {credential}", soft_wrap=True, highlight=False)
     console.print("Try this query:")
     console.print(Syntax(EXAMPLE_QUERY, "graphql", theme="ansi_dark"))
     console.print("or from a shell:")
     console.print(
         f"curl -s {url} -H 'content-type: application/json' "
+        f"-H 'authorization: Bearer {credentials[0][1]}' "
         "-d '{\"query\": \"{ deals(first: 3) { nodes { customerName amount } } }\"}'",
         soft_wrap=True,
         highlight=False,

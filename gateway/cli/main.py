@@ -12,9 +12,13 @@ import uvicorn
 from rich.console import Console
 
 from gateway.app import create_app
+from gateway.auth.demo import demo_credentials
+from gateway.auth.settings import AuthSettings
+from gateway.cli.apikeys import apikeys_app
 from gateway.cli.authz import authz_app
 from gateway.cli.banner import print_banner
 from gateway.cli.database import database_url
+from gateway.cli.token import token_command
 from gateway.config import ConfigError, Settings
 from gateway.seed import (
     SeedError,
@@ -33,6 +37,8 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(authz_app, name="authz")
+app.add_typer(apikeys_app, name="apikeys")
+app.command("token")(token_command)
 
 
 def _settings() -> Settings:
@@ -92,10 +98,20 @@ async def _seed(
         await conn.close()
 
 
-def _serve(settings: Settings, dsn: str, *, banner: bool) -> None:
+async def _credentials(dsn: str, auth: AuthSettings) -> list[tuple[str, str]]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await demo_credentials(conn, auth)
+    finally:
+        await conn.close()
+
+
+def _serve(
+    settings: Settings, dsn: str, *, credentials: list[tuple[str, str]] | None = None
+) -> None:
     url = f"http://{settings.host}:{settings.port}/graphql"
-    if banner:
-        print_banner(console, url, embedded=settings.embedded)
+    if credentials is not None:
+        print_banner(console, url, credentials, embedded=settings.embedded)
     config = uvicorn.Config(
         create_app(settings, dsn),
         host=settings.host,
@@ -113,7 +129,7 @@ def serve() -> None:
     settings = _settings()
     _configure_logging(settings)
     with database_url(settings, console) as dsn:
-        _serve(settings, dsn, banner=False)
+        _serve(settings, dsn)
 
 
 @app.command()
@@ -126,7 +142,9 @@ def demo() -> None:
         summary = asyncio.run(_seed(dsn, SeedPlan(), reset=False, only_if_empty=True))
         if summary is not None:
             console.print(f"Seeded demo data: {_describe(summary)}")
-        _serve(settings, dsn, banner=True)
+        assert settings.auth is not None
+        credentials = asyncio.run(_credentials(dsn, settings.auth))
+        _serve(settings, dsn, credentials=credentials)
 
 
 @app.command("migrate")

@@ -68,6 +68,7 @@ async def test_vendor_reads_vendor_only_fields(client: GraphQLClient, pool: asyn
     deal = await pool.fetchrow(
         "SELECT id, internal_notes FROM deals WHERE internal_notes IS NOT NULL LIMIT 1"
     )
+    assert deal is not None
     data = await client.data(
         "query($id: ID!) { node(id: $id) { ... on Deal { internalNotes } } }",
         {"id": to_global_id("Deal", deal["id"])},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from graphql import GraphQLNonNull
+from graphql import GraphQLNonNull, GraphQLObjectType
 
 from gateway.authz.policy import DEFAULT_POLICY_DIR, Policy
 from gateway.authz.truth_table import READS, check, columns
@@ -66,7 +66,9 @@ def test_every_field_some_role_may_not_read_is_nullable(fields: tuple[FieldRef, 
     headers = [c.header for c in columns()]
     for field in fields:
         denied_somewhere = any(rows[field.key][h] == "deny" for h in headers)
-        graphql_field = schema.type_map[field.type_name].fields[field.field_name]  # type: ignore[union-attr]
+        graphql_type = schema.type_map[field.type_name]
+        assert isinstance(graphql_type, GraphQLObjectType)
+        graphql_field = graphql_type.fields[field.field_name]
         if denied_somewhere:
             assert not isinstance(graphql_field.type, GraphQLNonNull), field.key
 

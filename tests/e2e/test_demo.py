@@ -57,11 +57,21 @@ async def running_demo(data_dir: Path, port: int) -> AsyncIterator[list[str]]:
     assert not any("Traceback" in line for line in lines), "\n".join(lines)
 
 
+def printed_credential(lines: list[str], label_start: str) -> str:
+    """The banner prints each credential on the line after its label."""
+    for label, value in zip(lines, lines[1:], strict=False):
+        if label.strip().startswith(label_start):
+            return value.strip()
+    raise AssertionError(f"no credential for {label_start} in:\n" + "\n".join(lines))
+
+
 async def test_demo_seeds_serves_and_stops_cleanly(tmp_path: Path) -> None:
     port = free_port()
     async with running_demo(tmp_path, port) as lines:
+        token = printed_credential(lines, "admin@vendor.example")
+        headers = {"authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            data = await GraphQLClient(http).data(
+            data = await GraphQLClient(http, headers=headers).data(
                 "{ partners(first: 1) { totalCount } deals { totalCount } leads { totalCount } }"
             )
     assert data == {
@@ -75,7 +85,12 @@ async def test_demo_seeds_serves_and_stops_cleanly(tmp_path: Path) -> None:
     # Ctrl-C stopped the embedded Postgres too: no server holds the data folder any more.
     assert not (tmp_path / "pg" / "postmaster.pid").exists()
 
-    # A second start reuses the data instead of seeding again.
+    # A second start reuses the data instead of seeding again; the acme key it prints works.
     async with running_demo(tmp_path, port) as lines:
-        pass
+        key = printed_credential(lines, "API key of acme")
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            data = await GraphQLClient(http, headers={"x-api-key": key}).data(
+                "{ partners { nodes { slug } } }"
+            )
+    assert data == {"partners": {"nodes": [{"slug": "acme"}]}}
     assert "Seeded demo data" not in "\n".join(lines)
