@@ -6,19 +6,11 @@ from dataclasses import dataclass
 
 from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
+from gateway.schema.node import NODE_TYPES
+
 # The object types the policy talks about. Structural types (connections, edges, page info)
 # inherit their decision from the objects they carry.
-POLICY_OBJECTS = (
-    "Partner",
-    "PartnerUser",
-    "VendorUser",
-    "Deal",
-    "Lead",
-    "Course",
-    "Enrollment",
-    "Certification",
-    "Tier",
-)
+POLICY_OBJECTS = (*NODE_TYPES, "Tier")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from gateway.context import Context
 from gateway.resolvers.ids import database_ids, enum_values
@@ -52,42 +52,27 @@ async def deals(
     )
 
 
-async def partner_deals(
+async def deals_of(
     context: Context,
-    partner_id: int,
+    parent: Literal["partner", "owner"],
+    parent_id: int,
     first: int,
     after: str | None,
     given_filter: inputs.DealFilter | None,
     order: inputs.DealOrder | None,
     to_node: Callable[[Row], NodeT],
 ) -> Connection[NodeT]:
+    """A partner's deals, or an owner's: one batched page per parent."""
+    loaders = context.loaders
+    if parent == "partner":
+        pages, counts = loaders.deals_by_partner_id, loaders.deal_count_by_partner_id
+    else:
+        pages, counts = loaders.deals_by_owner_id, loaders.deal_count_by_owner_id
     return await child_connection(
         context,
-        pages=context.loaders.deals_by_partner_id,
-        counts=context.loaders.deal_count_by_partner_id,
-        parent_id=partner_id,
-        row_filter=deal_filter(given_filter),
-        first=first,
-        after=after,
-        order=order_by(order),
-        to_node=to_node,
-    )
-
-
-async def owner_deals(
-    context: Context,
-    owner_id: int,
-    first: int,
-    after: str | None,
-    given_filter: inputs.DealFilter | None,
-    order: inputs.DealOrder | None,
-    to_node: Callable[[Row], NodeT],
-) -> Connection[NodeT]:
-    return await child_connection(
-        context,
-        pages=context.loaders.deals_by_owner_id,
-        counts=context.loaders.deal_count_by_owner_id,
-        parent_id=owner_id,
+        pages=pages,
+        counts=counts,
+        parent_id=parent_id,
         row_filter=deal_filter(given_filter),
         first=first,
         after=after,

@@ -67,7 +67,7 @@ _SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
 def without_suggestions(error: GraphQLError) -> GraphQLError:
-    """"Did you mean 'internalNotes'?" would tell a partner what the schema hides from them."""
+    """ "Did you mean 'internalNotes'?" would tell a partner what the schema hides from them."""
     if error.path is None and _SUGGESTION.search(error.message):
         error.message = _SUGGESTION.sub("", error.message)
     return error

@@ -9,17 +9,16 @@ import strawberry
 
 from gateway.errors import InvalidId
 
-NODE_TYPES = frozenset(
-    {
-        "Partner",
-        "PartnerUser",
-        "VendorUser",
-        "Deal",
-        "Lead",
-        "Course",
-        "Enrollment",
-        "Certification",
-    }
+# Every type `node(id:)` can answer (and the policy's objects, with Tier).
+NODE_TYPES = (
+    "Partner",
+    "PartnerUser",
+    "VendorUser",
+    "Deal",
+    "Lead",
+    "Course",
+    "Enrollment",
+    "Certification",
 )
 
 

@@ -77,8 +77,9 @@ class Partner(Node):
         filter: inputs.DealFilter | None = None,  # noqa: A002 - the GraphQL argument's name
         order_by: inputs.DealOrder | None = None,
     ) -> Connection[DealRef]:
-        return await deal_resolvers.partner_deals(
+        return await deal_resolvers.deals_of(
             info.context,
+            "partner",
             self.partner_id,
             first,
             after,

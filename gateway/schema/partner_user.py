@@ -64,8 +64,15 @@ class PartnerUser(Node):
         filter: inputs.DealFilter | None = None,  # noqa: A002 - the GraphQL argument's name
         order_by: inputs.DealOrder | None = None,
     ) -> Connection[DealRef]:
-        return await deal_resolvers.owner_deals(
-            info.context, self.user_id, first, after, filter, order_by, deal_types.Deal.from_row
+        return await deal_resolvers.deals_of(
+            info.context,
+            "owner",
+            self.user_id,
+            first,
+            after,
+            filter,
+            order_by,
+            deal_types.Deal.from_row,
         )
 
     @strawberry.field(description="The person's course enrolments.", extensions=guarded())
