@@ -124,7 +124,8 @@ class TokenVerifier:
             raise AuthenticationError(
                 INVALID_TOKEN, "the token's signing key is not one the identity provider publishes"
             ) from None
-        except (jwt.PyJWKError, jwt.PyJWKSetError) as exc:
+        except (jwt.PyJWKError, jwt.PyJWKSetError, ValueError) as exc:
+            # ValueError: the endpoint answered something that is not JSON at all.
             log.warning("the JWKS at %s is unusable: %s", self._settings.jwks_url, exc)
             raise AuthenticationError(
                 AUTHENTICATION_UNAVAILABLE, "the identity provider's keys are unusable"

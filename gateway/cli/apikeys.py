@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import asyncpg
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from gateway.auth.api_keys import (
@@ -70,7 +71,7 @@ def create(
             scopes=wanted,
             role=key_role,
             expires_at=expires_at,
-            created_by=f"cli:{getpass.getuser()}",
+            created_by=_operator(),
         )
 
     try:
@@ -80,7 +81,7 @@ def create(
     record = issued.record
     owner = f"partner {record.partner_slug}" if record.partner_slug else "the vendor"
     console.print(
-        f"Created API key [bold]{record.key_id}[/bold] ({record.name!r}) for {owner}: "
+        f"Created API key [bold]{record.key_id}[/bold] ({escape(repr(record.name))}) for {owner}: "
         f"role {record.role}, scopes {_scopes(record)}, expires {_when(record.expires_at)}.",
         highlight=False,
     )
@@ -116,7 +117,7 @@ def list_keys(
     for record in records:
         table.add_row(
             record.key_id,
-            record.name,
+            escape(record.name),
             record.partner_slug or "(vendor)",
             record.role,
             _scopes(record),
@@ -139,6 +140,14 @@ def revoke(key_id: str = typer.Argument(..., help="The key id shown by `apikeys 
     if not run_with_connection(settings, work):
         raise fail(f"there is no API key with the id {key_id!r}")
     console.print(f"API key {key_id} is revoked.", highlight=False)
+
+
+def _operator() -> str:
+    """Who ran the command, for the key's `created_by` (containers may have no user name)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
 
 
 def _scopes(record: ApiKeyRecord) -> str:

@@ -10,6 +10,7 @@ from typing import TypeVar
 import asyncpg
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from gateway.auth.settings import AuthSettings
 from gateway.cli.database import database_url
@@ -23,7 +24,8 @@ console = Console(stderr=True)
 
 def fail(message: str, *, code: int = 1) -> typer.Exit:
     """Print `message` as an error; raise the returned Exit (1: refused, 2: bad usage)."""
-    console.print(f"[red]Error:[/red] {message}", highlight=False)
+    # Messages quote what the user typed, which must not be read as rich markup.
+    console.print(f"[red]Error:[/red] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 

@@ -13,6 +13,7 @@ from gateway.seed.plan import SeedPlan
 from gateway.seed.progress import seed_progress
 from gateway.seed.rows import COLUMNS
 from gateway.seed.summary import SeedSummary
+from gateway.store.registrations import settle_bulk_registrations
 
 # Tables whose ids the generator assigns; their identity sequences must continue after them.
 IDENTITY_TABLES: tuple[str, ...] = (
@@ -77,6 +78,8 @@ async def seed_database(
                     batch = rows[offset : offset + COPY_BATCH]
                     await conn.copy_records_to_table(name, records=batch, columns=COLUMNS[name])
                     bars.advance(tasks[name], len(batch))
+            # The one-approval rule and conflict records, applied to the generated deals.
+            await settle_bulk_registrations(conn)
             for name in IDENTITY_TABLES:
                 # Ids were assigned explicitly, so the sequences must be moved past them.
                 # (is_called = false with max + 1 also works for an empty table.)

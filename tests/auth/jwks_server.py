@@ -53,6 +53,7 @@ class JwksServer:
         self.keys: list[SigningKey] = list(keys)
         self.delay = delay
         self.fetches = 0
+        self.broken = False  # answer something that is not a JWKS at all
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         # A short poll interval, so stopping the server does not wait half a second.
         self._thread = threading.Thread(
@@ -73,6 +74,8 @@ class JwksServer:
                 if server.delay:
                     time.sleep(server.delay)
                 body = orjson.dumps({"keys": [key.public_jwk() for key in server.keys]})
+                if server.broken:
+                    body = b"<html>Service Unavailable</html>"
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(body)))

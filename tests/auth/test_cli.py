@@ -127,3 +127,12 @@ def test_token_prints_only_a_token_the_server_accepts(
     assert principal.subject == "rep@acme.example"
     assert principal.roles == frozenset({"partner_rep"})
     assert principal.partner_slug == "acme"
+
+
+def test_names_are_shown_as_typed_never_read_as_markup(run: Invoke) -> None:
+    odd = "[/bold] Globex [red]sync"
+    created = run("apikeys", "create", "--partner", "globex", "--name", odd)
+    assert created.exit_code == 0, created.output
+    listed = run("apikeys", "list", "--partner", "globex")
+    assert listed.exit_code == 0, listed.output
+    assert odd in listed.stdout

@@ -123,6 +123,15 @@ async def test_an_unreachable_jwks_is_reported_as_unavailable(
     assert failure.code == AUTHENTICATION_UNAVAILABLE
 
 
+async def test_a_jwks_that_is_not_json_is_reported_as_unavailable(
+    auth_db: asyncpg.Pool, rsa_key: SigningKey
+) -> None:
+    with JwksServer(rsa_key) as server:
+        server.broken = True
+        failure = await refusal(against(server, auth_db), bearer(rsa_key.sign(provider_claims())))
+    assert failure.code == AUTHENTICATION_UNAVAILABLE
+
+
 async def test_fetching_the_jwks_does_not_block_the_event_loop(
     auth_db: asyncpg.Pool, rsa_key: SigningKey
 ) -> None:
