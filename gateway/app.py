@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from gateway.audit.buffer import AuditBuffer
 from gateway.auth.authenticate import Authenticator
 from gateway.authz.authorizer import Authorizer
 from gateway.authz.universe import POLICY_OBJECTS, schema_fields
@@ -16,6 +18,7 @@ from gateway.http.authentication import AuthenticatedGraphQL
 from gateway.http.graphql_view import GraphQLView
 from gateway.http.health import healthz, readyz
 from gateway.http.metrics_endpoint import metrics
+from gateway.http.request_id import RequestIdMiddleware
 from gateway.schema.guard import guarded_fields
 from gateway.schema.schema import build_schema
 from gateway.store.database import create_pool
@@ -44,6 +47,8 @@ def create_app(settings: Settings, dsn: str) -> Starlette:
         )
         app.state.authenticator = Authenticator(auth, app.state.pool)
         app.state.authorizer = authorizer
+        app.state.audit = AuditBuffer(app.state.pool)
+        app.state.audit.start()
         app.state.authenticator.start()
         authorizer.start(interval=settings.policy_poll_seconds)
         try:
@@ -51,6 +56,7 @@ def create_app(settings: Settings, dsn: str) -> Starlette:
         finally:
             await authorizer.stop()
             await app.state.authenticator.stop()
+            await app.state.audit.stop()
             await app.state.pool.close()
 
     graphql = AuthenticatedGraphQL(GraphQLView(schema, settings))
@@ -60,4 +66,6 @@ def create_app(settings: Settings, dsn: str) -> Starlette:
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)]
+    )

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gateway.audit.buffer import AuditBuffer
 from gateway.auth.principal import Principal
 from gateway.authz.grant import Grant
 from gateway.config import Settings
 from gateway.loaders.registry import Loaders
-from gateway.store.database import Executor
 
 
 @dataclass
 class Context:
     request: Request
     response: Response | None
-    db: Executor
+    db: asyncpg.Pool
     principal: Principal
     grant: Grant
     loaders: Loaders
     settings: Settings
+    audit: AuditBuffer
+    # Field denials already recorded in this request: one audit event per field, not per row.
+    audited_denials: set[str] = field(default_factory=set)

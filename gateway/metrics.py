@@ -6,7 +6,9 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 SQL_STATEMENTS = Counter(
     "gateway_sql_statements",
-    "SQL statements sent to Postgres by request handling and background work.",
+    "SQL statements sent to Postgres, by source: serving requests, or background work "
+    "(audit and last-use flushes, scheduled jobs).",
+    ["source"],
     registry=REGISTRY,
 )
 SQL_ERRORS = Counter(

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 
 from gateway.store import api_keys as api_keys_store
-from gateway.store.database import Executor
+from gateway.store.database import Executor, mark_background
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class LastUsedRecorder:
         return len(batch)
 
     async def _flush_periodically(self) -> None:
+        mark_background()
         while True:
             await asyncio.sleep(self._interval)
             try:

@@ -59,6 +59,7 @@ class GraphQLView(GraphQL[Context, None]):
             grant=grant,
             loaders=build_loaders(pool, grant),
             settings=self.settings,
+            audit=request.app.state.audit,
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
+from gateway.audit.denials import record_denial
 from gateway.authz.row_check import within_scope
 from gateway.context import Context
 from gateway.errors import Forbidden
@@ -42,6 +43,7 @@ _COLUMN_TYPES: dict[str, type] = {
 def require_read(context: Context, object_type: str) -> None:
     """Listing a type the caller may not read at all is an error, not an empty list."""
     if not context.grant.can_read_object(object_type):
+        record_denial(context, "read", object_type, f"object {object_type}", once_key=object_type)
         raise Forbidden(f"You may not read {object_type} objects")
 
 

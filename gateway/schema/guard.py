@@ -14,13 +14,16 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.types import Info
 from strawberry.types.base import StrawberryObjectDefinition
 
+from gateway.audit.denials import record_denial
 from gateway.errors import Forbidden
 
 
 def _check(info: Info[Any, Any]) -> None:
     type_name, field_name = str(info.path.typename), info.field_name
     if not info.context.grant.can_read_field(type_name, field_name):
-        raise Forbidden(f"You may not read {type_name}.{field_name}")
+        key = f"{type_name}.{field_name}"
+        record_denial(info.context, "read", type_name, f"field {key}", once_key=key)
+        raise Forbidden(f"You may not read {key}")
 
 
 class ReadGuard(FieldExtension):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import strawberry
 
+from gateway.audit.denials import record_denial
 from gateway.context import Context
 from gateway.loaders.batching import RowByIdLoader
 from gateway.loaders.registry import Loaders
@@ -49,11 +50,16 @@ class Query:
     )
     async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
         type_name, row_id = from_global_id(id)
-        if not info.context.grant.can_read_object(type_name):
-            return None  # as if it did not exist: an id never reveals what it points at
-        loader_of, build = _NODE_SOURCES[type_name]
-        row = await loader_of(info.context.loaders).load(row_id)
-        return None if row is None else build(row)
+        row = None
+        if info.context.grant.can_read_object(type_name):
+            loader_of, build = _NODE_SOURCES[type_name]
+            row = await loader_of(info.context.loaders).load(row_id)
+        if row is None:
+            # As if it did not exist: the caller learns nothing; the audit trail notes the try.
+            reason = "not found or outside the caller's scope"
+            record_denial(info.context, "node", type_name, reason, object_id=row_id)
+            return None
+        return build(row)
 
     @strawberry.field(description="Partners you may see.")
     async def partners(

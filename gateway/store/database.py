@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 import asyncpg
@@ -24,6 +25,17 @@ class Executor(Protocol):
     async def execute(self, query: str, *args: Any) -> str: ...
 
 
+# Background tasks set "background", so the per-request count stays exact while they run.
+# (asyncpg reports a statement with loop.call_soon from the task that ran it, and call_soon
+# carries that task's context along.)
+statement_source: ContextVar[str] = ContextVar("statement_source", default="request")
+
+
+def mark_background() -> None:
+    """Call at the top of a background task: its statements are not any request's."""
+    statement_source.set("background")
+
+
 class StatementCounter:
     """Counts statements a connection sends, leaving out the pool's own reset on release.
 
@@ -37,7 +49,7 @@ class StatementCounter:
     def __call__(self, record: LoggedQuery) -> None:
         if record.query == self._reset_query:
             return
-        SQL_STATEMENTS.inc()
+        SQL_STATEMENTS.labels(source=statement_source.get()).inc()
         if record.exception is not None:
             SQL_ERRORS.inc()
 

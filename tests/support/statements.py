@@ -8,7 +8,7 @@ from gateway.metrics import REGISTRY
 
 
 def statements_so_far() -> float:
-    value = REGISTRY.get_sample_value("gateway_sql_statements_total")
+    value = REGISTRY.get_sample_value("gateway_sql_statements_total", {"source": "request"})
     return 0.0 if value is None else value
 
 
