@@ -62,6 +62,9 @@ class Settings:
     graphiql: bool = True
     policy_dir: Path = DEFAULT_POLICY_DIR
     policy_poll_seconds: float = 1.0
+    deal_protection_days: int = 90
+    lead_sla_hours: int = 48
+    jobs_interval_seconds: int = 60
     auth: AuthSettings | None = None
 
     @property
@@ -90,6 +93,9 @@ class Settings:
             max_page_size=_int(env, "MAX_PAGE_SIZE", 100, minimum=1),
             graphiql=_bool(env, "GRAPHIQL", True),
             policy_dir=Path(env.get("POLICY_DIR") or DEFAULT_POLICY_DIR),
+            deal_protection_days=_int(env, "DEAL_PROTECTION_DAYS", 90, minimum=1),
+            lead_sla_hours=_int(env, "LEAD_SLA_HOURS", 48, minimum=1),
+            jobs_interval_seconds=_int(env, "JOBS_INTERVAL_SECONDS", 60, minimum=0),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
         )
         settings.validate()

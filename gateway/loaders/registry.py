@@ -11,6 +11,10 @@ from gateway.loaders.batching import (
     RowByIdLoader,
     RowsByParentLoader,
 )
+from gateway.loaders.conflicts import (
+    ConflictingDealIdsByDealIdLoader,
+    HasConflictByDealIdLoader,
+)
 from gateway.store.database import Executor
 from gateway.store.deals import DEALS
 from gateway.store.leads import LEADS
@@ -42,6 +46,8 @@ class Loaders:
     enrollment_count_by_course_id: CountByParentLoader
     enrollments_by_user_id: RowsByParentLoader
     certifications_by_user_id: RowsByParentLoader
+    has_conflict_by_deal_id: HasConflictByDealIdLoader
+    conflicting_deal_ids_by_deal_id: ConflictingDealIdsByDealIdLoader
 
 
 def build_loaders(db: Executor, grant: Grant) -> Loaders:
@@ -73,4 +79,6 @@ def build_loaders(db: Executor, grant: Grant) -> Loaders:
         ),
         enrollments_by_user_id=RowsByParentLoader(db, ENROLLMENTS, "user_id", enrollment),
         certifications_by_user_id=RowsByParentLoader(db, CERTIFICATIONS, "user_id", certification),
+        has_conflict_by_deal_id=HasConflictByDealIdLoader(db),
+        conflicting_deal_ids_by_deal_id=ConflictingDealIdsByDealIdLoader(db),
     )

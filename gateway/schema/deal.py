@@ -59,6 +59,7 @@ class Deal(Node):
     closed_at: datetime | None = strawberry.field(description="When it was won or lost.")
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
+    deal_id: strawberry.Private[int]
     partner_id: strawberry.Private[int]
     owner_id: strawberry.Private[int]
 
@@ -71,6 +72,23 @@ class Deal(Node):
     async def owner(self, info: strawberry.Info[Context, None]) -> PartnerUserRef | None:
         row = await info.context.loaders.partner_user_by_id.load(self.owner_id)
         return None if row is None else partner_user_types.PartnerUser.from_row(row)
+
+    @strawberry.field(
+        description="Whether the registration conflicted with another open registration or "
+        "CRM opportunity for the same customer and a shared product when it was submitted."
+    )
+    async def has_conflict(self, info: strawberry.Info[Context, None]) -> bool:
+        return await info.context.loaders.has_conflict_by_deal_id.load(self.deal_id)
+
+    @strawberry.field(
+        description="Vendor-only: the registrations it conflicted with (those you may see).",
+        extensions=guarded(),
+    )
+    async def conflicts(self, info: strawberry.Info[Context, None]) -> list[Deal] | None:
+        loaders = info.context.loaders
+        ids = await loaders.conflicting_deal_ids_by_deal_id.load(self.deal_id)
+        rows = await loaders.deal_by_id.load_many(ids)
+        return [Deal.from_row(row) for row in rows if row is not None]
 
     @classmethod
     def from_row(cls, row: Row) -> Self:
@@ -95,6 +113,7 @@ class Deal(Node):
             closed_at=row["closed_at"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            deal_id=row["id"],
             partner_id=row["partner_id"],
             owner_id=row["owner_id"],
         )

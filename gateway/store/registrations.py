@@ -46,9 +46,9 @@ async def record_conflicts(
     await conn.execute(
         """
         INSERT INTO deal_conflicts (deal_id, conflicting_deal_id, crm_opportunity_id)
-        SELECT $1, other, NULL FROM unnest($2::bigint[]) AS other
+        SELECT $1::bigint, other, NULL::bigint FROM unnest($2::bigint[]) AS other
         UNION ALL
-        SELECT $1, NULL, opp FROM unnest($3::bigint[]) AS opp
+        SELECT $1::bigint, NULL::bigint, opp FROM unnest($3::bigint[]) AS opp
         """,
         deal_id,
         list(deal_ids),

@@ -1,0 +1,1 @@
+"""Mutations: input objects in, `{ <object>, userErrors }` payloads out."""

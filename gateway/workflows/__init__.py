@@ -1,0 +1,1 @@
+"""The PRM workflows: the rules behind every mutation, run in one transaction each."""

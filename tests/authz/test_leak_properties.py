@@ -1,0 +1,303 @@
+"""Property: whatever valid operation anyone sends, the answer holds only the rows the caller may
+see and only the fields the policy lets them read.
+
+Hypothesis draws a caller (every persona, and any other partner user) and a random valid operation
+over the whole schema (tests/support/operations.py), sends it over real HTTP to
+`partner-gateway serve` running in a subprocess against the seeded database, and checks the
+response against an oracle made of raw SQL and the policy's truth table (tests/support/oracle.py).
+`LEAK_TEST_EXAMPLES=5000` runs more operations than the default 300; `pytest -s` shows how many
+ran, and `leak-operations.json` in the test's tmp dir keeps the count and what they covered.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from hypothesis import given, note, settings
+from hypothesis import strategies as st
+
+from gateway.schema.schema import build_schema
+from gateway.seed.personas import (
+    ADMIN_LOCAL_PART,
+    FIXED_PARTNERS,
+    REP_LOCAL_PART,
+    VENDOR_PERSONAS,
+)
+from tests.e2e.test_server import free_port
+from tests.support.auth import TEST_AUTH
+from tests.support.operations import Field, Operation, Selection, World, operations, select
+from tests.support.operations import to_global_id as global_id
+from tests.support.oracle import Caller, Oracle, ReadsTable, Snapshot, check_response, load_callers
+
+EXAMPLES = int(os.environ.get("LEAK_TEST_EXAMPLES", "300"))
+PERSONAS = tuple(p.email for p in VENDOR_PERSONAS) + tuple(
+    f"{local}@{partner.domain}"
+    for partner in FIXED_PARTNERS
+    for local in (ADMIN_LOCAL_PART, REP_LOCAL_PART)
+)
+
+
+@dataclass
+class LeakSetup:
+    """Everything the property needs from the database, read once, before any request."""
+
+    oracle: Oracle
+    callers: list[Caller]
+    world: World
+    _worlds: dict[Caller, World]
+
+    def world_for(self, caller: Caller) -> World:
+        """The shared world, favouring the rows this caller can see (cached: sorting thousands
+        of ids for every example would cost more than the request)."""
+        if caller not in self._worlds:
+            visible = self.oracle.visible(caller)
+            slugs = self.oracle.snapshot.rows["Partner"]
+            self._worlds[caller] = World(
+                row_ids=self.world.row_ids,
+                favoured_ids={t: sorted(ids) for t, ids in visible.items()},
+                partner_slugs=self.world.partner_slugs,
+                favoured_slugs=sorted(slugs[i]["slug"] for i in visible["Partner"]),
+                product_codes=self.world.product_codes,
+                name_prefixes=self.world.name_prefixes,
+            )
+        return self._worlds[caller]
+
+    def caller(self, email: str) -> Caller:
+        return next(c for c in self.callers if c.email == email)
+
+
+@pytest.fixture(scope="session")
+async def leak_setup(seeded_dsn: str) -> LeakSetup:
+    conn = await asyncpg.connect(seeded_dsn)
+    try:
+        snapshot = await Snapshot.load(conn)
+        callers = await load_callers(conn)
+        products = await conn.fetch("SELECT DISTINCT unnest(products) FROM deals ORDER BY 1")
+        prefixes = await conn.fetch(
+            "SELECT lower(left(customer_name, 2)) FROM deals UNION "
+            "SELECT lower(left(company, 2)) FROM leads UNION "
+            "SELECT lower(left(name, 3)) FROM partners ORDER BY 1"
+        )
+    finally:
+        await conn.close()
+    world = World(
+        row_ids={t: sorted(rows) for t, rows in snapshot.rows.items()},
+        favoured_ids={},
+        partner_slugs=sorted(row["slug"] for row in snapshot.rows["Partner"].values()),
+        favoured_slugs=(),
+        product_codes=[r[0] for r in products],
+        name_prefixes=[r[0] for r in prefixes],
+    )
+    return LeakSetup(Oracle(snapshot, ReadsTable()), callers, world, {})
+
+
+@pytest.fixture(scope="session")
+def gateway_url(seeded_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python -m gateway serve` on a free port for the whole session (sync, so the hypothesis
+    test can be a plain function); its log goes to a file so a chatty server never blocks."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("leak-gateway") / "server.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": seeded_dsn,
+        "PORT": str(port),
+        "LOG_LEVEL": "warning",
+        "JWT_SECRET": TEST_AUTH.jwt_secret,
+    }
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway", "serve"], env=env, stdout=log, stderr=log
+        )
+        try:
+            _wait_until_ready(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_ready(base: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited early:\n{log_path.read_text()}")
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"the server did not become ready within 20 seconds:\n{log_path.read_text()}")
+
+
+def _post(
+    http: httpx.Client, token: str, operation: Operation
+) -> tuple[httpx.Response, dict[str, Any]]:
+    document, variables = operation.render()
+    response = http.post(
+        "/graphql",
+        json={"query": document, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    body: dict[str, Any] = response.json() if response.status_code == 200 else {}
+    return response, body
+
+
+def test_no_operation_reveals_what_the_caller_may_not_see(
+    gateway_url: str,
+    leak_setup: LeakSetup,
+    tokens: Callable[[str], str],
+    tmp_path: Path,
+    record_property: Callable[[str, object], None],
+) -> None:
+    schema = build_schema()._schema
+    personas = [c for c in leak_setup.callers if c.email in PERSONAS]
+    others = [c for c in leak_setup.callers if c.email not in PERSONAS and c.partner_slug]
+    assert len(personas) == len(PERSONAS) and others
+    callers = st.sampled_from(personas) | st.sampled_from(others)
+    covered: Counter[str] = Counter()
+    started = time.monotonic()
+
+    with httpx.Client(base_url=gateway_url, timeout=60) as http:
+
+        @settings(max_examples=EXAMPLES, deadline=None, print_blob=True)
+        @given(data=st.data())
+        def one_operation(data: st.DataObject) -> None:
+            caller = data.draw(callers, label="caller")
+            operation = data.draw(operations(schema, leak_setup.world_for(caller)), "operation")
+            response, body = _post(http, tokens(caller.email), operation)
+            covered.update(_features(operation, caller))
+            assert response.status_code == 200, response.text
+            note(f"response: {json.dumps(body)[:20_000]}")
+            problems = check_response(body, operation, caller, leak_setup.oracle)
+            assert not problems, "\n".join(problems)
+
+        one_operation()
+
+    elapsed = time.monotonic() - started
+    ran = covered["operations"]
+    summary = {"operations": ran, "seconds": round(elapsed, 1), "covered": dict(covered)}
+    (tmp_path / "leak-operations.json").write_text(json.dumps(summary, indent=2))
+    record_property("leak_operations", ran)
+    print(f"\nleak properties: {ran} operations in {elapsed:.1f}s ({tmp_path})")
+
+
+def _features(operation: Operation, caller: Caller) -> Iterator[str]:
+    """What one operation exercised, for the coverage summary."""
+    document, variables = operation.render()
+    yield "operations"
+    yield f"role {caller.role}"
+    yield f"caller {caller.email if caller.email in PERSONAS else 'another partner user'}"
+    for root in operation.selection.fields:
+        yield f"root {root.name}"
+    for feature, present in (
+        ("variables", bool(variables)),
+        ("named fragments", "\nfragment " in document),
+        ("inline fragments", "... on " in document),
+        ("filters", "filter:" in document),
+        ("orderBy", "orderBy:" in document),
+    ):
+        if present:
+            yield feature
+
+
+# ---- the checker can fail ---------------------------------------------------------------------
+
+
+@dataclass
+class Honest:
+    """A real response the checker accepts, and what it was the answer to."""
+
+    caller: Caller
+    operation: Operation
+    body: dict[str, Any]
+    other_deal: str  # the global id of another partner's deal
+
+
+def _row(*extra: Field) -> Selection:
+    return select(Field("__typename"), Field("id"), *extra)
+
+
+@pytest.fixture(scope="module")
+def honest(gateway_url: str, leak_setup: LeakSetup, tokens: Callable[[str], str]) -> Honest:
+    caller = leak_setup.caller("rep@acme.example")
+    deals = leak_setup.oracle.snapshot.rows["Deal"]
+    own = min(leak_setup.oracle.visible(caller)["Deal"])
+    other = min(i for i, row in deals.items() if row["partner_id"] != caller.partner_id)
+    operation = Operation(
+        select(
+            Field(
+                "deals",
+                args={"first": 2},
+                selection=select(
+                    Field("__typename"),
+                    Field("totalCount"),
+                    Field("nodes", selection=_row(Field("internalNotes"))),
+                ),
+            ),
+            Field("node", args={"id": global_id("Deal", own)}, selection=_row()),
+            Field("node", "other", {"id": global_id("Deal", other)}, _row()),
+        )
+    )
+    with httpx.Client(base_url=gateway_url) as http:
+        response, body = _post(http, tokens(caller.email), operation)
+    assert response.status_code == 200
+    assert check_response(body, operation, caller, leak_setup.oracle) == []
+    return Honest(caller, operation, body, global_id("Deal", other))
+
+
+def _set(path: tuple[str | int, ...], value: object) -> Callable[[dict[str, Any], str], None]:
+    def mutate(body: dict[str, Any], other_deal: str) -> None:
+        target: Any = body
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = other_deal if value is OTHER_DEAL else value
+
+    return mutate
+
+
+OTHER_DEAL = object()  # stands for the global id of another partner's deal
+NODES = ("data", "deals", "nodes")
+
+MUTATIONS: Mapping[str, tuple[Callable[[dict[str, Any], str], None], str]] = {
+    "another partner's deal in a list": (_set((*NODES, 0, "id"), OTHER_DEAL), "not the caller's"),
+    "a denied field with a value": (_set((*NODES, 0, "internalNotes"), "x"), "denied Deal."),
+    "a denied field without its error": (lambda b, _: b["errors"].pop(), "no FORBIDDEN error"),
+    "an error of another kind": (
+        lambda b, _: b["errors"][0]["extensions"].update(code="INTERNAL_SERVER_ERROR"),
+        "other than FORBIDDEN",
+    ),
+    "a count of rows not the caller's": (_set(("data", "deals", "totalCount"), 10_000), "total"),
+    "node(id:) answering another partner's row": (
+        _set(("data", "other"), {"__typename": "Deal", "id": OTHER_DEAL}),
+        "not the caller's",
+    ),
+    "node(id:) hiding the caller's own row": (_set(("data", "node"), None), "null, but"),
+}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_the_checker_catches(mutation: str, honest: Honest, leak_setup: LeakSetup) -> None:
+    mutate, expected = MUTATIONS[mutation]
+    body = copy.deepcopy(honest.body)
+    mutate(body, honest.other_deal)
+    problems = check_response(body, honest.operation, honest.caller, leak_setup.oracle)
+    assert any(expected in problem for problem in problems), problems
