@@ -62,6 +62,7 @@ async def on_deal(
     async def work(conn: asyncpg.Connection) -> Done[Row]:
         deal = await deal_rules.locked(conn, deal_id, scope, action)
         changed = await change(conn, deal)
+        await deal_rules.announce(conn, changed, deal["status"])
         return Done(
             changed, deal_id, {**(detail or {}), "from": deal["status"], "to": changed["status"]}
         )

@@ -16,6 +16,7 @@ import asyncpg
 
 from gateway.auth.principal import Principal
 from gateway.store import deal_writes, registrations
+from gateway.store.notifications import DEAL_STATUS_CHANGED, notify
 from gateway.store.scope import RowScope
 from gateway.store.table import Row
 from gateway.workflows.domains import normalise_domain
@@ -153,6 +154,22 @@ async def register(
     if deals or opportunities:
         await registrations.record_conflicts(conn, deal["id"], deals, opportunities)
     return deal
+
+
+async def announce(conn: asyncpg.Connection, deal: Row, previous: str) -> None:
+    """Subscribers hear of a status change once the transaction commits."""
+    if deal["status"] != previous:
+        await notify(
+            conn,
+            DEAL_STATUS_CHANGED,
+            {
+                "dealId": deal["id"],
+                "partnerId": deal["partner_id"],
+                "ownerId": deal["owner_id"],
+                "status": deal["status"],
+                "previousStatus": previous,
+            },
+        )
 
 
 async def locked(conn: asyncpg.Connection, deal_id: int, scope: RowScope, action: str) -> Row:

@@ -264,33 +264,37 @@ def honest(gateway_url: str, leak_setup: LeakSetup, tokens: Callable[[str], str]
     return Honest(caller, operation, body, global_id("Deal", other))
 
 
-def _set(path: tuple[str | int, ...], value: object) -> Callable[[dict[str, Any], str], None]:
+Mutation = Callable[[dict[str, Any], str], None]  # (body, another partner's deal id)
+
+
+def _set(path: tuple[str | int, ...], value: Callable[[str], object]) -> Mutation:
     def mutate(body: dict[str, Any], other_deal: str) -> None:
         target: Any = body
         for step in path[:-1]:
             target = target[step]
-        target[path[-1]] = other_deal if value is OTHER_DEAL else value
+        target[path[-1]] = value(other_deal)
 
     return mutate
 
 
-OTHER_DEAL = object()  # stands for the global id of another partner's deal
 NODES = ("data", "deals", "nodes")
-
-MUTATIONS: Mapping[str, tuple[Callable[[dict[str, Any], str], None], str]] = {
-    "another partner's deal in a list": (_set((*NODES, 0, "id"), OTHER_DEAL), "not the caller's"),
-    "a denied field with a value": (_set((*NODES, 0, "internalNotes"), "x"), "denied Deal."),
+MUTATIONS: Mapping[str, tuple[Mutation, str]] = {
+    "another partner's deal in a list": (_set((*NODES, 0, "id"), str), "not the caller's"),
+    "a denied field with a value": (_set((*NODES, 0, "internalNotes"), lambda _: "x"), "denied"),
     "a denied field without its error": (lambda b, _: b["errors"].pop(), "no FORBIDDEN error"),
     "an error of another kind": (
         lambda b, _: b["errors"][0]["extensions"].update(code="INTERNAL_SERVER_ERROR"),
         "other than FORBIDDEN",
     ),
-    "a count of rows not the caller's": (_set(("data", "deals", "totalCount"), 10_000), "total"),
+    "a count of rows not the caller's": (
+        _set(("data", "deals", "totalCount"), lambda _: 10_000),
+        "totalCount",
+    ),
     "node(id:) answering another partner's row": (
-        _set(("data", "other"), {"__typename": "Deal", "id": OTHER_DEAL}),
+        _set(("data", "other"), lambda deal: {"__typename": "Deal", "id": deal}),
         "not the caller's",
     ),
-    "node(id:) hiding the caller's own row": (_set(("data", "node"), None), "null, but"),
+    "node(id:) hiding the caller's own row": (_set(("data", "node"), lambda _: None), "null, but"),
 }
 
 
