@@ -1,0 +1,25 @@
+// Starts GraphiQL with the explorer plugin. Served by the gateway (never inline), so the page's
+// Content-Security-Policy can forbid inline scripts. Settings come from the JSON block
+// #graphiql-config, which the server fills in (endpoint, example tabs, demo headers).
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("graphiql-config").textContent);
+  var endpoint = new URL(config.endpoint, window.location.href).toString();
+  var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  var explorer = GraphiQLPluginExplorer.explorerPlugin();
+
+  function App() {
+    return React.createElement(GraphiQL, {
+      fetcher: fetcher,
+      plugins: [explorer],
+      defaultTabs: config.tabs,
+      defaultHeaders: config.defaultHeaders,
+      defaultEditorToolsVisibility: true,
+      isHeadersEditorEnabled: true,
+      shouldPersistHeaders: config.persistHeaders,
+      inputValueDeprecation: true,
+    });
+  }
+
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(App));
+})();
