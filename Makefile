@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test lint format clean
+.PHONY: install demo serve test lint format clean graphiql-assets
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -17,13 +17,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# GraphiQL's JavaScript and CSS, pinned in tools/graphiql, fetched from the npm registry once.
+GRAPHIQL_ASSETS := build/graphiql-assets/graphiql.min.js
+
+$(GRAPHIQL_ASSETS): tools/graphiql/package.json tools/graphiql/package-lock.json
+	bash scripts/graphiql-assets.sh
+
+graphiql-assets: $(GRAPHIQL_ASSETS)
+
 demo: $(STAMP)
+	@bash scripts/graphiql-assets-if-missing.sh
 	$(BIN)/partner-gateway demo
 
 serve: $(STAMP)
 	$(BIN)/partner-gateway serve
 
 test: $(STAMP)
+	@bash scripts/graphiql-assets-if-missing.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

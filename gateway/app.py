@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from gateway.audit.buffer import AuditBuffer
 from gateway.auth.authenticate import Authenticator
@@ -15,6 +16,7 @@ from gateway.authz.authorizer import Authorizer
 from gateway.authz.universe import POLICY_OBJECTS, schema_fields
 from gateway.config import ConfigError, Settings
 from gateway.http.authentication import AuthenticatedGraphQL
+from gateway.http.graphiql import ASSETS_PATH, OWN_STATIC_DIR, OWN_STATIC_PATH, GraphiQLPage
 from gateway.http.graphql_view import GraphQLView
 from gateway.http.health import healthz, readyz
 from gateway.http.metrics_endpoint import metrics
@@ -24,8 +26,13 @@ from gateway.schema.schema import build_schema
 from gateway.store.database import create_pool
 
 
-def create_app(settings: Settings, dsn: str) -> Starlette:
-    """`dsn` is resolved by the caller: DATABASE_URL, or the embedded server's address."""
+def create_app(
+    settings: Settings, dsn: str, *, graphiql_tokens: dict[str, str] | None = None
+) -> Starlette:
+    """`dsn` is resolved by the caller: DATABASE_URL, or the embedded server's address.
+
+    `graphiql_tokens` (demo mode only) puts a persona's token into the GraphiQL tabs for them.
+    """
     if settings.auth is None:
         raise ConfigError("authentication settings are missing (use Settings.from_env())")
     auth = settings.auth
@@ -59,13 +66,14 @@ def create_app(settings: Settings, dsn: str) -> Starlette:
             await app.state.audit.stop()
             await app.state.pool.close()
 
-    graphql = AuthenticatedGraphQL(GraphQLView(schema, settings))
+    graphiql = GraphiQLPage(demo_tokens=graphiql_tokens or {})
+    graphql = AuthenticatedGraphQL(GraphQLView(schema, settings, graphiql))
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        Mount(ASSETS_PATH, StaticFiles(directory=graphiql.assets_dir, check_dir=False)),
+        Mount(OWN_STATIC_PATH, StaticFiles(directory=OWN_STATIC_DIR)),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
-    return Starlette(
-        routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)]
-    )
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])

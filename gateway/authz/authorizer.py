@@ -103,7 +103,7 @@ class Authorizer:
         self._watcher = loop.create_task(self._watch(interval))
         try:
             loop.add_signal_handler(signal.SIGHUP, self.reload)
-        except (NotImplementedError, RuntimeError):  # not the main thread, or no SIGHUP
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, no SIGHUP
             log.debug("SIGHUP reload unavailable here; file polling still reloads")
 
     async def stop(self) -> None:
@@ -116,5 +116,5 @@ class Authorizer:
             self._watcher = None
         try:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
-        except (NotImplementedError, RuntimeError):
+        except (NotImplementedError, RuntimeError, ValueError):
             pass

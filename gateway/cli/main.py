@@ -114,8 +114,14 @@ def _serve(
     url = f"http://{settings.host}:{settings.port}/graphql"
     if credentials is not None:
         print_banner(console, url, credentials, embedded=settings.embedded)
+    # Demo mode only: GraphiQL's example tabs carry the persona tokens the banner prints.
+    tokens = {
+        label.split(" ", 1)[0]: credential
+        for label, credential in credentials or []
+        if "@" in label.split(" ", 1)[0]
+    }
     config = uvicorn.Config(
-        create_app(settings, dsn),
+        create_app(settings, dsn, graphiql_tokens=tokens),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,

@@ -122,8 +122,12 @@ class GraphiQLPage:
                 self.assets_dir,
             )
             self._warned = True
+        first_token = next(iter(self.demo_tokens.values()), None)
         config = {
             "endpoint": self.endpoint,
+            "fetcherHeaders": {}
+            if first_token is None
+            else {"Authorization": f"Bearer {first_token}"},
             "tabs": self._tabs(),
             "defaultHeaders": "",
             # Demo credentials must not linger in a browser's storage after the demo.

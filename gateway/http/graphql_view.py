@@ -14,6 +14,7 @@ from gateway.auth.principal import Principal
 from gateway.authz.authorizer import Authorizer
 from gateway.config import Settings
 from gateway.context import Context
+from gateway.http.graphiql import GraphiQLPage
 from gateway.loaders.registry import build_loaders
 
 # What Strawberry's context holds for the GraphiQL page, the one request without credentials.
@@ -32,7 +33,9 @@ ANONYMOUS = Principal(
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, schema: strawberry.Schema, settings: Settings) -> None:
+    def __init__(
+        self, schema: strawberry.Schema, settings: Settings, graphiql: GraphiQLPage
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -40,6 +43,11 @@ class GraphQLView(GraphQL[Context, None]):
             subscription_protocols=(),
         )
         self.settings = settings
+        self.graphiql = graphiql
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Our own page: assets from the gateway, a strict CSP, example tabs.
+        return self.graphiql.render()
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

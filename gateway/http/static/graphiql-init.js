@@ -5,7 +5,9 @@
   "use strict";
   var config = JSON.parse(document.getElementById("graphiql-config").textContent);
   var endpoint = new URL(config.endpoint, window.location.href).toString();
-  var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // In demo mode the schema is introspected as a demo persona; each tab's own headers still
+  // decide who runs its operation. Elsewhere, paste headers and press "Re-fetch schema".
+  var fetcher = GraphiQL.createFetcher({ url: endpoint, headers: config.fetcherHeaders });
   var explorer = GraphiQLPluginExplorer.explorerPlugin();
 
   function App() {
