@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo serve test lint format clean graphiql-assets
+.PHONY: install demo serve test lint format clean graphiql-assets bench bench-quick
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is required, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -39,6 +39,14 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check gateway tests
 	$(BIN)/mypy gateway tests
+
+# The benchmark (bench/README.md): the gateway against a hand-written baseline on this machine.
+# Its own database in .data/bench (or on BENCH_DATABASE_URL's server); results in bench/results.
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix gateway tests

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from gateway.audit.buffer import AuditBuffer
@@ -21,9 +21,12 @@ from gateway.http.graphql_view import GraphQLView
 from gateway.http.health import healthz, readyz
 from gateway.http.metrics_endpoint import metrics
 from gateway.http.request_id import RequestIdMiddleware
+from gateway.jobs.scheduler import JobScheduler
 from gateway.schema.guard import guarded_fields
 from gateway.schema.schema import build_schema
 from gateway.store.database import create_pool
+from gateway.subscriptions.broker import EventBroker
+from gateway.subscriptions.listener import NotificationListener
 
 
 def create_app(
@@ -58,18 +61,27 @@ def create_app(
         app.state.audit.start()
         app.state.authenticator.start()
         authorizer.start(interval=settings.policy_poll_seconds)
+        app.state.events = EventBroker(settings.subscription_queue_size)
+        listener = NotificationListener(dsn, app.state.events)
+        listener.start()
+        jobs = JobScheduler(app.state.pool, settings)
+        jobs.start()
         try:
             yield
         finally:
+            await jobs.stop()
+            await listener.stop()
             await authorizer.stop()
             await app.state.authenticator.stop()
             await app.state.audit.stop()
             await app.state.pool.close()
 
     graphiql = GraphiQLPage(demo_tokens=graphiql_tokens or {})
-    graphql = AuthenticatedGraphQL(GraphQLView(schema, settings, graphiql))
+    view = GraphQLView(schema, settings, graphiql)
     routes = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", AuthenticatedGraphQL(view), methods=["GET", "POST"]),
+        # Subscriptions: the socket authenticates at connection_init (see GraphQLView).
+        WebSocketRoute("/graphql", view),
         Mount(ASSETS_PATH, StaticFiles(directory=graphiql.assets_dir, check_dir=False)),
         Mount(OWN_STATIC_PATH, StaticFiles(directory=OWN_STATIC_DIR)),
         Route("/healthz", healthz, methods=["GET"]),

@@ -65,6 +65,8 @@ class Settings:
     deal_protection_days: int = 90
     lead_sla_hours: int = 48
     jobs_interval_seconds: int = 60
+    subscriptions_max_per_connection: int = 10
+    subscription_queue_size: int = 100
     auth: AuthSettings | None = None
 
     @property
@@ -96,6 +98,10 @@ class Settings:
             deal_protection_days=_int(env, "DEAL_PROTECTION_DAYS", 90, minimum=1),
             lead_sla_hours=_int(env, "LEAD_SLA_HOURS", 48, minimum=1),
             jobs_interval_seconds=_int(env, "JOBS_INTERVAL_SECONDS", 60, minimum=0),
+            subscriptions_max_per_connection=_int(
+                env, "SUBSCRIPTIONS_MAX_PER_CONNECTION", 10, minimum=1
+            ),
+            subscription_queue_size=_int(env, "SUBSCRIPTION_QUEUE_SIZE", 100, minimum=1),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
         )
         settings.validate()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import asyncpg
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 
 from gateway.audit.buffer import AuditBuffer
 from gateway.auth.principal import Principal
@@ -17,7 +18,7 @@ from gateway.loaders.registry import Loaders
 
 @dataclass
 class Context:
-    request: Request
+    request: Request | WebSocket  # a websocket for subscriptions (gateway/subscriptions)
     response: Response | None
     db: asyncpg.Pool
     principal: Principal

@@ -6,6 +6,8 @@ from typing import Any
 
 # The codes are part of the API: clients branch on them, so they never change meaning.
 BAD_USER_INPUT = "BAD_USER_INPUT"
+# The HTTP request itself is unusable: no query, unknown operationName, mutation over GET, …
+BAD_REQUEST = "BAD_REQUEST"
 INVALID_ID = "INVALID_ID"
 INVALID_CURSOR = "INVALID_CURSOR"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"

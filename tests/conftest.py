@@ -70,7 +70,9 @@ async def pool(seeded_dsn: str) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(auth=TEST_AUTH)
+    # No scheduled jobs in the shared test apps: a job changing tiers or expiring deals in the
+    # middle of a session would make read tests depend on timing. Jobs have their own tests.
+    return Settings(auth=TEST_AUTH, jobs_interval_seconds=0)
 
 
 @pytest.fixture(scope="session")

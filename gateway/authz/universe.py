@@ -10,7 +10,7 @@ from gateway.schema.node import NODE_TYPES
 
 # The object types the policy talks about. Structural types (connections, edges, page info)
 # inherit their decision from the objects they carry.
-POLICY_OBJECTS = (*NODE_TYPES, "Tier")
+POLICY_OBJECTS = (*NODE_TYPES, "Tier", "AuditEvent")
 
 
 @dataclass(frozen=True)

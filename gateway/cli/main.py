@@ -18,6 +18,7 @@ from gateway.cli.apikeys import apikeys_app
 from gateway.cli.authz import authz_app
 from gateway.cli.banner import print_banner
 from gateway.cli.database import database_url
+from gateway.cli.jobs import jobs_app
 from gateway.cli.schema import schema_app
 from gateway.cli.token import token_command
 from gateway.config import ConfigError, Settings
@@ -39,6 +40,7 @@ app = typer.Typer(
 console = Console(stderr=True)
 app.add_typer(authz_app, name="authz")
 app.add_typer(apikeys_app, name="apikeys")
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(schema_app, name="schema")
 app.command("token")(token_command)
 

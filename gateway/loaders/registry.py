@@ -15,6 +15,10 @@ from gateway.loaders.conflicts import (
     ConflictingDealIdsByDealIdLoader,
     HasConflictByDealIdLoader,
 )
+from gateway.loaders.partner_programme import (
+    ApiKeysByPartnerIdLoader,
+    TierProgressByPartnerIdLoader,
+)
 from gateway.store.database import Executor
 from gateway.store.deals import DEALS
 from gateway.store.leads import LEADS
@@ -48,6 +52,8 @@ class Loaders:
     certifications_by_user_id: RowsByParentLoader
     has_conflict_by_deal_id: HasConflictByDealIdLoader
     conflicting_deal_ids_by_deal_id: ConflictingDealIdsByDealIdLoader
+    tier_progress_by_partner_id: TierProgressByPartnerIdLoader
+    api_keys_by_partner_id: ApiKeysByPartnerIdLoader
 
 
 def build_loaders(db: Executor, grant: Grant) -> Loaders:
@@ -81,4 +87,6 @@ def build_loaders(db: Executor, grant: Grant) -> Loaders:
         certifications_by_user_id=RowsByParentLoader(db, CERTIFICATIONS, "user_id", certification),
         has_conflict_by_deal_id=HasConflictByDealIdLoader(db),
         conflicting_deal_ids_by_deal_id=ConflictingDealIdsByDealIdLoader(db),
+        tier_progress_by_partner_id=TierProgressByPartnerIdLoader(db),
+        api_keys_by_partner_id=ApiKeysByPartnerIdLoader(db),
     )

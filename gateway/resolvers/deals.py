@@ -70,6 +70,7 @@ async def deals_of(
         pages, counts = loaders.deals_by_owner_id, loaders.deal_count_by_owner_id
     return await child_connection(
         context,
+        object_type="Deal",
         pages=pages,
         counts=counts,
         parent_id=parent_id,

@@ -62,6 +62,7 @@ async def partner_leads(
 ) -> Connection[NodeT]:
     return await child_connection(
         context,
+        object_type="Lead",
         pages=context.loaders.leads_by_partner_id,
         counts=context.loaders.lead_count_by_partner_id,
         parent_id=partner_id,

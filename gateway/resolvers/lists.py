@@ -47,6 +47,23 @@ def require_read(context: Context, object_type: str) -> None:
         raise Forbidden(f"You may not read {object_type} objects")
 
 
+def _field_name(column: str) -> str:
+    head, *rest = column.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def require_readable_order(context: Context, object_type: str, order: OrderBy) -> None:
+    """Sorting by a field reveals it (the order itself, and the cursors carry its values): one
+    the caller may not read may not be sorted by either."""
+    if order.column == "id":
+        return  # every listed row's id is visible to whoever lists it
+    field = _field_name(order.column)
+    if not context.grant.can_read_field(object_type, field):
+        key = f"{object_type}.{field}"
+        record_denial(context, "read", object_type, f"ordering by {key}", once_key=key)
+        raise Forbidden(f"You may not order by {key}")
+
+
 def order_by(order: Any | None) -> OrderBy:
     """An `XxxOrder` input (field enum whose values are column names) or the default, by id."""
     if order is None:
@@ -71,6 +88,7 @@ async def root_connection(
         first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
     )
     require_read(context, object_type)
+    require_readable_order(context, object_type, order)
     scope = context.grant.row_scope(object_type)
     fetched = await rows.fetch_page(context.db, table, row_filter, page, scope)
     found = within_scope(table, scope, fetched)
@@ -86,6 +104,7 @@ async def root_connection(
 async def child_connection(
     context: Context,
     *,
+    object_type: str,
     pages: PageByParentLoader,
     counts: CountByParentLoader,
     parent_id: int,
@@ -98,6 +117,7 @@ async def child_connection(
     page = page_request(
         first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
     )
+    require_readable_order(context, object_type, order)
     found = await pages.load((parent_id, PageKey(row_filter=row_filter, page=page)))
 
     async def count() -> int:

@@ -35,6 +35,7 @@ async def partner_users(
 ) -> Connection[NodeT]:
     return await child_connection(
         context,
+        object_type="PartnerUser",
         pages=context.loaders.users_by_partner_id,
         counts=context.loaders.user_count_by_partner_id,
         parent_id=partner_id,

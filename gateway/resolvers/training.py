@@ -55,6 +55,7 @@ async def course_enrollments(
     )
     return await child_connection(
         context,
+        object_type="Enrollment",
         pages=context.loaders.enrollments_by_course_id,
         counts=context.loaders.enrollment_count_by_course_id,
         parent_id=course_id,

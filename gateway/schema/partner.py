@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from gateway.context import Context
+from gateway.resolvers import api_keys as api_key_resolvers
 from gateway.resolvers import deals as deal_resolvers
 from gateway.resolvers import leads as lead_resolvers
 from gateway.resolvers import partner_users as partner_user_resolvers
@@ -18,21 +19,76 @@ from gateway.schema import lead as lead_types
 from gateway.schema import partner_user as partner_user_types
 from gateway.schema.enums import PartnerStatus, Region, TierLevel
 from gateway.schema.guard import guarded
+from gateway.schema.mutations import people as people_types
 from gateway.schema.node import Node, to_global_id
 from gateway.schema.pagination import Connection
+from gateway.schema.tier import Tier
 from gateway.schema.vendor_user import VendorUser
 from gateway.store.table import Row
 
 if TYPE_CHECKING:
     from gateway.schema.deal import Deal
     from gateway.schema.lead import Lead
+    from gateway.schema.mutations.people import ApiKey
     from gateway.schema.partner_user import PartnerUser
 
 DealRef = Annotated["Deal", strawberry.lazy("gateway.schema.deal")]
 LeadRef = Annotated["Lead", strawberry.lazy("gateway.schema.lead")]
 PartnerUserRef = Annotated["PartnerUser", strawberry.lazy("gateway.schema.partner_user")]
+ApiKeyRef = Annotated["ApiKey", strawberry.lazy("gateway.schema.mutations.people")]
 
 DEFAULT_PAGE = 20
+
+
+@strawberry.type(
+    description="Where a partner stands in the programme by the tier rules, applied now: the "
+    "highest tier whose requirements it meets, and what the next tier takes. The requirements "
+    "are the programme's configuration (the `tiers` table, see `Query.tiers`)."
+)
+class TierProgress:
+    current_tier: Tier = strawberry.field(
+        description="The tier the partner qualifies for now; `Partner.tier` follows it when "
+        "tiers are next recomputed."
+    )
+    next_tier: Tier | None = strawberry.field(description="The next tier up; null at the top.")
+    certified_users: int = strawberry.field(
+        description="Active people at the partner holding at least one current (unexpired) "
+        "certification."
+    )
+    required_certified_users: int | None = strawberry.field(
+        description="Certified people the next tier requires; null at the top."
+    )
+    won_revenue_last_12_months: Decimal = strawberry.field(
+        description="Sum of the amounts of WON deals closed in the last 365 days."
+    )
+    required_won_revenue: Decimal | None = strawberry.field(
+        description="Trailing-12-month won revenue the next tier requires; null at the top."
+    )
+    percent: int = strawberry.field(
+        description="Progress to the next tier, 0 to 100: the lesser of the two requirements' "
+        "fulfilment (both must be met); 100 at the top tier."
+    )
+
+    @classmethod
+    def from_row(cls, row: Row) -> Self:
+        has_next = row["next_level"] is not None
+        return cls(
+            current_tier=Tier.from_row(row),
+            next_tier=Tier(
+                level=TierLevel(row["next_level"]),
+                name=row["next_name"],
+                rank=row["next_rank"],
+                min_certified_users=row["next_min_certified_users"],
+                min_won_revenue=row["next_min_won_revenue"],
+            )
+            if has_next
+            else None,
+            certified_users=row["certified_users"],
+            required_certified_users=row["next_min_certified_users"],
+            won_revenue_last_12_months=row["won_revenue"],
+            required_won_revenue=row["next_min_won_revenue"],
+            percent=row["percent"],
+        )
 
 
 @strawberry.type(description="A partner organisation.")
@@ -123,6 +179,24 @@ class Partner(Node):
             filter,
             partner_user_types.PartnerUser.from_row,
         )
+
+    @strawberry.field(
+        description="Progress to the next tier, from current certifications and trailing-12-"
+        "month won revenue.",
+        extensions=guarded(),
+    )
+    async def tier_progress(self, info: strawberry.Info[Context, None]) -> TierProgress | None:
+        row = await info.context.loaders.tier_progress_by_partner_id.load(self.partner_id)
+        return None if row is None else TierProgress.from_row(row)
+
+    @strawberry.field(
+        description="The partner's API keys, oldest first, revoked ones included; never their "
+        "secrets. Partner admins (their own partner's) and vendor admins only.",
+        extensions=guarded(),
+    )
+    async def api_keys(self, info: strawberry.Info[Context, None]) -> list[ApiKeyRef] | None:
+        records = await api_key_resolvers.api_keys_of(info.context, self.partner_id)
+        return [people_types.ApiKey.from_record(record) for record in records]
 
     @classmethod
     def from_row(cls, row: Row) -> Self:

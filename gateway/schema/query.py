@@ -10,12 +10,15 @@ from gateway.audit.denials import record_denial
 from gateway.context import Context
 from gateway.loaders.batching import RowByIdLoader
 from gateway.loaders.registry import Loaders
+from gateway.resolvers import audit as audit_resolvers
 from gateway.resolvers import deals as deal_resolvers
 from gateway.resolvers import leads as lead_resolvers
 from gateway.resolvers import partners as partner_resolvers
 from gateway.resolvers import training as training_resolvers
 from gateway.resolvers.lists import require_read
 from gateway.schema import inputs
+from gateway.schema.analytics import AnalyticsQueries
+from gateway.schema.audit import AuditEvent, AuditEventFilter
 from gateway.schema.deal import Deal
 from gateway.schema.lead import Lead
 from gateway.schema.node import Node, from_global_id
@@ -44,7 +47,7 @@ _NODE_SOURCES: dict[str, tuple[Callable[[Loaders], RowByIdLoader], Callable[[Row
 
 
 @strawberry.type(description="Read the partner programme's data.")
-class Query:
+class Query(AnalyticsQueries):
     @strawberry.field(
         description="Any object by its global id; null when it does not exist or is not yours."
     )
@@ -119,3 +122,19 @@ class Query:
     async def tiers(self, info: strawberry.Info[Context, None]) -> list[Tier]:
         require_read(info.context, "Tier")
         return [Tier.from_row(row) for row in await tier_store.fetch_all(info.context.db)]
+
+    @strawberry.field(
+        description="The audit trail, oldest first: every mutation and every denial. Vendor "
+        "admins read all of it, partner admins their organisation's; anyone else gets null "
+        "with a FORBIDDEN error."
+    )
+    async def audit_events(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        filter: AuditEventFilter | None = None,  # noqa: A002 - the GraphQL argument's name
+    ) -> Connection[AuditEvent] | None:
+        return await audit_resolvers.audit_events(
+            info.context, first, after, filter, AuditEvent.from_row
+        )

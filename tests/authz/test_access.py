@@ -182,3 +182,34 @@ async def test_a_broken_scope_predicate_is_caught(
     assert {n["owner"]["email"] for n in data["deals"]["nodes"]} <= {"rep@acme.example"}
     assert [u["email"] for u in data["partner"]["users"]["nodes"]] == ["rep@acme.example"]
     assert "outside the caller's scope" in caplog.text
+
+
+async def test_ordering_by_a_denied_field_is_forbidden(as_user: AsUser) -> None:
+    """Sorting by Lead.score would reveal it through the order and the cursors."""
+    query = (
+        "{ leads(first: 2, orderBy: {field: SCORE, direction: DESC}) "
+        "{ edges { cursor node { id } } } }"
+    )
+    globex = await as_user("rep@globex.example").execute(query)
+    assert globex["data"] is None
+    assert globex["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert "score" in globex["errors"][0]["message"]
+    nested = await as_user("admin@globex.example").execute(
+        '{ partner(slug: "globex") { leads(orderBy: {field: SCORE}) { nodes { id } } } }'
+    )
+    assert nested["data"] == {"partner": None} or nested["data"]["partner"]["leads"] is None
+    assert nested["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # acme may read the score (a per-partner override), so acme may sort by it.
+    acme = await as_user("rep@acme.example").data(query)
+    assert acme["leads"]["edges"]
+
+
+async def test_denials_do_not_flood_the_log(
+    as_user: AsUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        body = await as_user("rep@acme.example").execute(
+            "{ deals(first: 20) { nodes { internalNotes } } }"
+        )
+    assert len(body["errors"]) == 20
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -2,11 +2,11 @@
 see and only the fields the policy lets them read.
 
 Hypothesis draws a caller (every persona, and any other partner user) and a random valid operation
-over the whole schema (tests/support/operations.py), sends it over real HTTP to
-`partner-gateway serve` running in a subprocess against the seeded database, and checks the
-response against an oracle made of raw SQL and the policy's truth table (tests/support/oracle.py).
-`LEAK_TEST_EXAMPLES=5000` runs more operations than the default 300; `pytest -s` shows how many
-ran, and `leak-operations.json` in the test's tmp dir keeps the count and what they covered.
+over the schema (tests/support/operations.py), sends it over real HTTP to `partner-gateway serve`
+running in a subprocess on the suite's seeded data, and checks the response against an oracle made
+of raw SQL and the policy's truth table (tests/support/oracle.py). `LEAK_TEST_EXAMPLES=5000` runs
+more operations than the default 300; `pytest -s` shows how many ran, and `leak-operations.json`
+in the test's tmp dir keeps that count and what the operations covered.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +30,35 @@ import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
+from gateway.auth.jwt_tokens import mint_token
 from gateway.schema.schema import build_schema
+from gateway.seed import seed_database
 from gateway.seed.personas import (
     ADMIN_LOCAL_PART,
     FIXED_PARTNERS,
     REP_LOCAL_PART,
     VENDOR_PERSONAS,
 )
+from gateway.store.migrations import migrate
+from tests.conftest import TEST_PLAN
 from tests.e2e.test_server import free_port
 from tests.support.auth import TEST_AUTH
 from tests.support.operations import Field, Operation, Selection, World, operations, select
 from tests.support.operations import to_global_id as global_id
-from tests.support.oracle import Caller, Oracle, ReadsTable, Snapshot, check_response, load_callers
+from tests.support.oracle import (
+    Caller,
+    Oracle,
+    ReadsTable,
+    Snapshot,
+    Verdict,
+    check_response,
+    judged_roots,
+    load_callers,
+)
+from tests.support.postgres import create_database, drop_database, with_database
 
 EXAMPLES = int(os.environ.get("LEAK_TEST_EXAMPLES", "300"))
+TOKEN_TTL = timedelta(hours=1)
 PERSONAS = tuple(p.email for p in VENDOR_PERSONAS) + tuple(
     f"{local}@{partner.domain}"
     for partner in FIXED_PARTNERS
@@ -60,8 +76,8 @@ class LeakSetup:
     _worlds: dict[Caller, World]
 
     def world_for(self, caller: Caller) -> World:
-        """The shared world, favouring the rows this caller can see (cached: sorting thousands
-        of ids for every example would cost more than the request)."""
+        """The shared world, favouring the rows this caller can see and the fields they may not
+        read (cached: sorting thousands of ids for every example costs more than a request)."""
         if caller not in self._worlds:
             visible = self.oracle.visible(caller)
             slugs = self.oracle.snapshot.rows["Partner"]
@@ -72,6 +88,7 @@ class LeakSetup:
                 favoured_slugs=sorted(slugs[i]["slug"] for i in visible["Partner"]),
                 product_codes=self.world.product_codes,
                 name_prefixes=self.world.name_prefixes,
+                always_select=self.oracle.reads.denied(caller.column),
             )
         return self._worlds[caller]
 
@@ -80,8 +97,25 @@ class LeakSetup:
 
 
 @pytest.fixture(scope="session")
-async def leak_setup(seeded_dsn: str) -> LeakSetup:
-    conn = await asyncpg.connect(seeded_dsn)
+async def leak_dsn(server_dsn: str) -> AsyncIterator[str]:
+    """A private database with the suite's seeded data (TEST_PLAN). Not the shared `seeded_dsn`:
+    every in-process server of the suite runs the scheduled jobs, and the lead recall job moves
+    leads between partners, while the oracle's snapshot must stay true for the whole run."""
+    name = await create_database(server_dsn)
+    dsn = with_database(server_dsn, name)
+    conn = await asyncpg.connect(dsn)
+    try:
+        await migrate(conn)
+        await seed_database(conn, TEST_PLAN)
+    finally:
+        await conn.close()
+    yield dsn
+    await drop_database(server_dsn, name)
+
+
+@pytest.fixture(scope="session")
+async def leak_setup(leak_dsn: str) -> LeakSetup:
+    conn = await asyncpg.connect(leak_dsn)
     try:
         snapshot = await Snapshot.load(conn)
         callers = await load_callers(conn)
@@ -104,15 +138,35 @@ async def leak_setup(seeded_dsn: str) -> LeakSetup:
     return LeakSetup(Oracle(snapshot, ReadsTable()), callers, world, {})
 
 
+@dataclass(frozen=True)
+class Gateway:
+    url: str
+    log: Path
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def withheld_rows(self, since: int) -> list[str]:
+        """What the gateway's second, in-process scope check logged after `since` (README: "a
+        violation is withheld and logged as an error"). A row reaches it only through a wrong
+        SQL scope, which the response alone would never show."""
+        with self.log.open("rb") as handle:
+            handle.seek(since)
+            text = handle.read().decode(errors="replace")
+        return [line for line in text.splitlines() if "gateway.authz.leak" in line]
+
+
 @pytest.fixture(scope="session")
-def gateway_url(seeded_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def gateway(leak_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     """`python -m gateway serve` on a free port for the whole session (sync, so the hypothesis
-    test can be a plain function); its log goes to a file so a chatty server never blocks."""
+    test can be a plain function), its scheduled jobs off so that the data stays as seeded; its
+    log goes to a file so a chatty server never blocks."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("leak-gateway") / "server.log"
     env = {
         **os.environ,
-        "DATABASE_URL": seeded_dsn,
+        "DATABASE_URL": leak_dsn,
+        "JOBS_INTERVAL_SECONDS": "0",
         "PORT": str(port),
         "LOG_LEVEL": "warning",
         "JWT_SECRET": TEST_AUTH.jwt_secret,
@@ -124,7 +178,7 @@ def gateway_url(seeded_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> It
         )
         try:
             _wait_until_ready(base, process, log_path)
-            yield base
+            yield Gateway(base, log_path)
         finally:
             process.terminate()
             try:
@@ -149,9 +203,10 @@ def _wait_until_ready(base: str, process: subprocess.Popen[bytes], log_path: Pat
 
 
 def _post(
-    http: httpx.Client, token: str, operation: Operation
+    http: httpx.Client, caller: Caller, operation: Operation
 ) -> tuple[httpx.Response, dict[str, Any]]:
     document, variables = operation.render()
+    token = mint_token(TEST_AUTH, caller.email, [caller.role], caller.partner_slug, TOKEN_TTL)
     response = http.post(
         "/graphql",
         json={"query": document, "variables": variables},
@@ -162,52 +217,73 @@ def _post(
 
 
 def test_no_operation_reveals_what_the_caller_may_not_see(
-    gateway_url: str,
+    gateway: Gateway,
     leak_setup: LeakSetup,
-    tokens: Callable[[str], str],
     tmp_path: Path,
     record_property: Callable[[str, object], None],
 ) -> None:
     schema = build_schema()._schema
-    personas = [c for c in leak_setup.callers if c.email in PERSONAS]
-    others = [c for c in leak_setup.callers if c.email not in PERSONAS and c.partner_slug]
-    assert len(personas) == len(PERSONAS) and others
-    callers = st.sampled_from(personas) | st.sampled_from(others)
-    covered: Counter[str] = Counter()
+    roots = judged_roots(schema)
+    callers = st.one_of(*(st.sampled_from(group) for group in _caller_groups(leak_setup)))
+    ran = 0
+    per_operation: Counter[str] = Counter()  # operations that exercised each feature
+    checked: Counter[str] = Counter()  # rows, relations and denied fields checked in all
     started = time.monotonic()
 
-    with httpx.Client(base_url=gateway_url, timeout=60) as http:
+    with httpx.Client(base_url=gateway.url, timeout=60) as http:
 
         @settings(max_examples=EXAMPLES, deadline=None, print_blob=True)
         @given(data=st.data())
         def one_operation(data: st.DataObject) -> None:
+            nonlocal ran
             caller = data.draw(callers, label="caller")
-            operation = data.draw(operations(schema, leak_setup.world_for(caller)), "operation")
-            response, body = _post(http, tokens(caller.email), operation)
-            covered.update(_features(operation, caller))
+            world = leak_setup.world_for(caller)
+            operation = data.draw(operations(schema, world, roots), label="operation")
+            log_mark = gateway.log_size()
+            response, body = _post(http, caller, operation)
+            ran += 1
             assert response.status_code == 200, response.text
             note(f"response: {json.dumps(body)[:20_000]}")
-            problems = check_response(body, operation, caller, leak_setup.oracle)
+            verdict = check_response(body, operation, caller, leak_setup.oracle)
+            per_operation.update(_coverage(operation, caller, verdict))
+            checked.update(verdict.checked)
+            problems = verdict.problems + gateway.withheld_rows(since=log_mark)
             assert not problems, "\n".join(problems)
 
-        one_operation()
+        try:
+            one_operation()
+        finally:  # a failing run's count matters too: it includes the shrinking
+            elapsed = time.monotonic() - started
+            summary = {
+                "operations": ran,
+                "seconds": round(elapsed, 1),
+                "operations that exercised": dict(sorted(per_operation.items())),
+                "checked in all": dict(sorted(checked.items())),
+            }
+            (tmp_path / "leak-operations.json").write_text(json.dumps(summary, indent=2))
+            record_property("leak_operations", ran)
+            print(f"\nleak properties: {ran} operations in {elapsed:.1f}s, summary in {tmp_path}")
 
-    elapsed = time.monotonic() - started
-    ran = covered["operations"]
-    summary = {"operations": ran, "seconds": round(elapsed, 1), "covered": dict(covered)}
-    (tmp_path / "leak-operations.json").write_text(json.dumps(summary, indent=2))
-    record_property("leak_operations", ran)
-    print(f"\nleak properties: {ran} operations in {elapsed:.1f}s ({tmp_path})")
+
+def _caller_groups(leak_setup: LeakSetup) -> list[list[Caller]]:
+    """Callers by role, personas apart from the other partner users: drawing a group first
+    gives every role a fair share, whatever the number of people holding it."""
+    groups: dict[tuple[str, bool], list[Caller]] = {}
+    for caller in leak_setup.callers:
+        groups.setdefault((caller.role, caller.email in PERSONAS), []).append(caller)
+    assert sum(len(g) for (_, persona), g in groups.items() if persona) == len(PERSONAS)
+    return [groups[key] for key in sorted(groups)]
 
 
-def _features(operation: Operation, caller: Caller) -> Iterator[str]:
-    """What one operation exercised, for the coverage summary."""
+def _coverage(operation: Operation, caller: Caller, verdict: Verdict) -> set[str]:
+    """What one operation exercised; per role, so the odds of catching a leak of one field to
+    one role can be read off the summary."""
     document, variables = operation.render()
-    yield "operations"
-    yield f"role {caller.role}"
-    yield f"caller {caller.email if caller.email in PERSONAS else 'another partner user'}"
-    for root in operation.selection.fields:
-        yield f"root {root.name}"
+    features = {
+        f"caller {caller.email if caller.email in PERSONAS else 'another partner user'}",
+        *(f"root {root.name}" for root in operation.selection.fields),
+        *(f"{caller.role}: {k}" for k in verdict.checked if k.startswith(("rows ", "denied "))),
+    }
     for feature, present in (
         ("variables", bool(variables)),
         ("named fragments", "\nfragment " in document),
@@ -216,10 +292,13 @@ def _features(operation: Operation, caller: Caller) -> Iterator[str]:
         ("orderBy", "orderBy:" in document),
     ):
         if present:
-            yield feature
+            features.add(feature)
+    return features
 
 
 # ---- the checker can fail ---------------------------------------------------------------------
+# A checker that accepted everything would make the property pass. These take a real response it
+# accepts, plant one kind of leak in it at a time, and require the checker to report it.
 
 
 @dataclass
@@ -237,7 +316,7 @@ def _row(*extra: Field) -> Selection:
 
 
 @pytest.fixture(scope="module")
-def honest(gateway_url: str, leak_setup: LeakSetup, tokens: Callable[[str], str]) -> Honest:
+def honest(gateway: Gateway, leak_setup: LeakSetup) -> Honest:
     caller = leak_setup.caller("rep@acme.example")
     deals = leak_setup.oracle.snapshot.rows["Deal"]
     own = min(leak_setup.oracle.visible(caller)["Deal"])
@@ -257,10 +336,10 @@ def honest(gateway_url: str, leak_setup: LeakSetup, tokens: Callable[[str], str]
             Field("node", "other", {"id": global_id("Deal", other)}, _row()),
         )
     )
-    with httpx.Client(base_url=gateway_url) as http:
-        response, body = _post(http, tokens(caller.email), operation)
+    with httpx.Client(base_url=gateway.url) as http:
+        response, body = _post(http, caller, operation)
     assert response.status_code == 200
-    assert check_response(body, operation, caller, leak_setup.oracle) == []
+    assert check_response(body, operation, caller, leak_setup.oracle).problems == []
     return Honest(caller, operation, body, global_id("Deal", other))
 
 
@@ -303,5 +382,5 @@ def test_the_checker_catches(mutation: str, honest: Honest, leak_setup: LeakSetu
     mutate, expected = MUTATIONS[mutation]
     body = copy.deepcopy(honest.body)
     mutate(body, honest.other_deal)
-    problems = check_response(body, honest.operation, honest.caller, leak_setup.oracle)
+    problems = check_response(body, honest.operation, honest.caller, leak_setup.oracle).problems
     assert any(expected in problem for problem in problems), problems

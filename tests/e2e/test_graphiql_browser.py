@@ -98,11 +98,16 @@ def test_graphiql_runs_an_example_from_the_gateway_alone(demo_server: str) -> No
             page.goto(f"{demo_server}/graphql", wait_until="networkidle")
             page.wait_for_selector(".graphiql-container", timeout=20_000)
             page.get_by_role("tab", name="AnalystPipelineByTier").click()
+            # The editor swaps its text in after the click; run only once it shows this tab.
+            editor = page.locator(".graphiql-query-editor")
+            editor.get_by_text("query AnalystPipelineByTier").wait_for(timeout=20_000)
             page.locator(".graphiql-execute-button").click()
             result = page.locator(".result-window")
-            result.get_by_text('"wonAmount"').first.wait_for(timeout=20_000)
+            try:
+                result.get_by_text('"wonAmount"').first.wait_for(timeout=20_000)
+            finally:
+                page.screenshot(path=str(ARTIFACTS / "graphiql.png"))
             text = result.inner_text()
-            page.screenshot(path=str(ARTIFACTS / "graphiql.png"))
         finally:
             browser.close()
     assert '"errors"' not in text, text

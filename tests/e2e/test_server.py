@@ -31,6 +31,8 @@ async def live_server(seeded_dsn: str) -> AsyncIterator[str]:
         "PORT": str(port),
         "LOG_LEVEL": "warning",
         "JWT_SECRET": TEST_AUTH.jwt_secret,
+        # The database is shared with other tests: no scheduled job may change it meanwhile.
+        "JOBS_INTERVAL_SECONDS": "0",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway", "serve",

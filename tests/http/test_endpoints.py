@@ -52,3 +52,16 @@ async def test_browser_gets_graphiql(client: GraphQLClient) -> None:
 async def test_json_responses_are_json(client: GraphQLClient) -> None:
     response = await client.post("{ tiers { level } }")
     assert response.headers["content-type"].startswith("application/json")
+
+
+async def test_request_level_errors_are_json_with_a_code(client: GraphQLClient) -> None:
+    response = await client.http.post(
+        "/graphql",
+        json={"query": "query A { tiers { level } }", "operationName": "B"},
+        headers=client.headers,
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "B" in error["message"]

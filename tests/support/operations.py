@@ -113,6 +113,10 @@ class Operation:
         document, variables = self.render()
         return f"Operation(\n{document}\nvariables={json.dumps(variables)})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Hypothesis prints a failing example this way: the document, not the tree."""
+        printer.text(repr(self))
+
 
 def _render_selection(
     selection: Selection, variables: dict[str, Variable], fragments: list[str]
@@ -171,7 +175,8 @@ class World:
     """The rows that argument values are drawn from, so ids, slugs and filters hit real data.
 
     `favoured_*` are rows the caller can probably see, mixed in so that visible rows are asked
-    for as often as invisible ones."""
+    for as often as invisible ones; `always_select` (`Type.field`) are fields selected whenever
+    their type is, such as the ones the caller may not read."""
 
     row_ids: Mapping[str, Sequence[int]]
     favoured_ids: Mapping[str, Sequence[int]]
@@ -179,12 +184,17 @@ class World:
     favoured_slugs: Sequence[str]
     product_codes: Sequence[str]
     name_prefixes: Sequence[str]
+    always_select: frozenset[str] = frozenset()
 
 
-def operations(schema: GraphQLSchema, world: World) -> st.SearchStrategy[Operation]:
+def operations(
+    schema: GraphQLSchema, world: World, roots: Sequence[str]
+) -> st.SearchStrategy[Operation]:
+    """Operations of one to three of the `roots` (Query fields), nested from there."""
+
     @st.composite
     def build(draw: st.DrawFn) -> Operation:
-        return _Builder(draw, schema, world).operation()
+        return _Builder(draw, schema, world).operation(roots)
 
     return build()
 
@@ -203,19 +213,12 @@ class _Builder:
         self.serial += 1
         return f"{prefix}{self.serial}"
 
-    def operation(self) -> Operation:
+    def operation(self, roots: Sequence[str]) -> Operation:
         query = self.schema.query_type
         assert query is not None
-        roots = [name for name, f in query.fields.items() if self.can_argue(f)]
         chosen = self.draw(st.lists(st.sampled_from(roots), min_size=1, max_size=3))
         keys: set[str] = set()
         return Operation(Selection([self.field(query, name, 0, 1, keys) for name in chosen]))
-
-    def can_argue(self, f: GraphQLField) -> bool:
-        """Whether every required argument of `f` is one this builder knows values for."""
-        return all(
-            name in ("id", "slug") for name, arg in f.args.items() if _required(arg)
-        )
 
     # -- selections --
 
@@ -228,14 +231,15 @@ class _Builder:
             base.append(self.leaf("id", keys))
         if isinstance(type_, GraphQLInterfaceType):
             possible = self.schema.get_possible_types(type_)
-            concrete = self.draw(st.lists(st.sampled_from(possible), unique=True, max_size=4))
+            concrete = self.draw(st.lists(st.sampled_from(possible), unique=True, min_size=1))
             fragments = [
                 self.fragment(t.name, self.body(t, level, fanout, keys)) for t in concrete
             ]
             return Selection(base, fragments)
         body = self.body(type_, level, fanout, keys)
         # Some of the fields move into a fragment on the same type; the response must not change.
-        split = self.draw(st.integers(0, len(body)))
+        # (Drawn so that hypothesis, which shrinks draws towards 0, shrinks towards none.)
+        split = len(body) - self.draw(st.integers(0, len(body)))
         if split == len(body):
             return Selection(base + body)
         return Selection(base + body[:split], [self.fragment(type_.name, body[split:])])
@@ -252,23 +256,25 @@ class _Builder:
         is_node = "id" in type_.fields
         if is_node:
             leaves.remove("id")
-            # Often every field, so that the denied ones are asked for often too.
-            if self.draw(st.booleans()):
-                picked_leaves = leaves
+            # Mostly every field, so that the denied ones are asked for often too.
+            if self.draw(st.integers(0, 2)) > 0:
+                picked = list(leaves)
             else:
-                picked_leaves = self.draw(st.lists(st.sampled_from(leaves), unique=True))
+                picked = self.draw(st.lists(st.sampled_from(leaves), unique=True))
             room = level < MAX_LEVEL and self.objects < OBJECT_BUDGET
-            picked_objects = (
-                self.draw(st.lists(st.sampled_from(objects), unique=True, max_size=2))
-                if room and objects
-                else []
-            )
-            picked = picked_leaves + picked_objects
+            if room and objects:
+                picked += self.draw(st.lists(st.sampled_from(objects), unique=True, max_size=2))
+            reachable = leaves + objects if room else leaves
+            picked += [n for n in reachable if f"{type_.name}.{n}" in self.world.always_select]
+            picked = list(dict.fromkeys(picked))  # in order, without repeats
         else:
-            # A connection, an edge, page info or a tier: at least one field besides __typename.
-            picked = self.draw(
-                st.lists(st.sampled_from(leaves + objects), unique=True, min_size=1)
-            )
+            # A connection, an edge, page info or a tier: some fields, and always one of the
+            # objects when there are any (edges, nodes, node), which is where the rows are.
+            if objects:
+                picked = self.draw(st.lists(st.sampled_from(objects), unique=True, min_size=1))
+                picked += self.draw(st.lists(st.sampled_from(leaves), unique=True))
+            else:
+                picked = self.draw(st.lists(st.sampled_from(leaves), unique=True, min_size=1))
         return [self.field(type_, name, level, fanout, keys) for name in picked]
 
     # -- fields --
@@ -312,14 +318,18 @@ class _Builder:
             if name == "first":
                 room = max(1, min(MAX_FIRST, (OBJECT_BUDGET - self.objects) // fanout))
                 value: Value = self.draw(st.integers(1, room))
+            elif name == "id":
+                value = self.global_id()
+            elif name == "slug":
+                value = self.slug()
             elif _required(arg):
-                value = self.global_id() if name == "id" else self.slug()
-            elif self.draw(st.booleans()):
+                value = self.draw(self.input_value(arg.type, name))
+            elif self.draw(st.integers(0, 2)) == 2:  # filters often leave nothing to check
                 value = self.draw(self.input_value(arg.type, name))
             else:
                 continue
-            if self.draw(st.integers(0, 3)) == 0:
-                value = Variable(self.name("v"), str(arg.type), _as_json(value))
+            if self.draw(st.integers(0, 3)) == 3:
+                value = Variable(self.name("v"), str(arg.type), value)  # enums go as strings
             args[name] = value
         return args
 
@@ -400,11 +410,3 @@ def _is_list(type_: Any) -> bool:
     inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
     return isinstance(inner, GraphQLList)
 
-
-def _as_json(value: Value) -> Any:
-    """A value as a variable carries it: enums are plain strings in JSON."""
-    if isinstance(value, list):
-        return [_as_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _as_json(v) for k, v in value.items()}
-    return value

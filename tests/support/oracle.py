@@ -1,9 +1,10 @@
 """The tests' own account of who may see what, and a checker of responses against it.
 
 Independent of the gateway's code on purpose: rows come from raw SQL over the seeded database,
-row visibility follows the role semantics of the PRM domain (docs/prm-domain.md), and field
-decisions come from the policy's truth table (policies/tests/reads.csv). A bug shared by the
-gateway and this file would have to be written twice.
+row visibility follows the roles of the PRM domain reference ("Who asks": vendor staff see all,
+channel managers their partners, partner admins their own organisation, reps their own records),
+and field decisions come from the policy's truth table (policies/tests/reads.csv). A bug shared
+by the gateway and this file would have to be written twice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from graphql import GraphQLSchema, get_named_type
 
 from tests.support.operations import Field, Operation, Selection
 
@@ -62,6 +64,10 @@ CHILDREN: dict[tuple[str, str], tuple[str, str]] = {
     ("PartnerUser", "certifications"): ("Certification", "user_id"),
     ("Course", "enrollments"): ("Enrollment", "course_id"),
 }
+
+# What a root may answer for the oracle to judge it: rows of its types (or a connection of them,
+# or any of them through `node`) and tiers, which have no rows but have guarded fields.
+JUDGED_TYPES = frozenset(TABLES) | {"Node", "Tier"}
 
 Row = Mapping[str, Any]
 ResponsePath = tuple[str | int, ...]
@@ -134,6 +140,16 @@ class Snapshot:
         return self._children.get((child_type, column), {}).get(parent_id, frozenset())
 
 
+def judged_roots(schema: GraphQLSchema) -> list[str]:
+    """The Query fields the oracle can judge (not aggregates, nor the audit trail)."""
+    assert schema.query_type is not None
+    return [
+        name
+        for name, f in schema.query_type.fields.items()
+        if get_named_type(f.type).name.removesuffix("Connection") in JUDGED_TYPES
+    ]
+
+
 class ReadsTable:
     """policies/tests/reads.csv: `Type.field` x `role@domain` -> allow or deny."""
 
@@ -152,6 +168,10 @@ class ReadsTable:
         if row is None:
             raise LookupError(f"reads.csv has no row for {type_name}.{field_name}")
         return row[column] == "allow"
+
+    def denied(self, column: str) -> frozenset[str]:
+        """Every `Type.field` the column denies."""
+        return frozenset(s for s, row in self.decisions.items() if row[column] == "deny")
 
 
 class Oracle:
@@ -210,11 +230,11 @@ def decode_global_id(global_id: object) -> tuple[str, int] | None:
 
 @dataclass(frozen=True)
 class Expect:
-    """What the objects under one field may be.
+    """What the rows under one field may be.
 
-    `ids=None`: any row the caller may see. `single`: a to-one field, holding the one id in
-    `ids` or null when `ids` is empty. `exact`: an unfiltered list, which must hold all of
-    `ids` (up to `first`) and count exactly them."""
+    `ids`: the database ids allowed there (None: any row the caller may see). `single`: a
+    to-one field, which holds the one id in `ids`, or null when `ids` is empty. `exact`: an
+    unfiltered list, which must hold all of `ids` (up to `first`) and count exactly them."""
 
     ids: frozenset[int] | None = None
     type_name: str | None = None
@@ -225,15 +245,21 @@ class Expect:
 ANY = Expect()
 
 
+@dataclass
+class Verdict:
+    problems: list[str] = field(default_factory=list)  # empty when the response is right
+    checked: Counter[str] = field(default_factory=Counter)  # what was checked, for coverage
+
+
 def check_response(
     body: Mapping[str, Any], operation: Operation, caller: Caller, oracle: Oracle
-) -> list[str]:
-    """Everything wrong with a response to `operation` for `caller`; empty when it is right."""
+) -> Verdict:
+    """Everything wrong with a response to `operation` for `caller`."""
     walk = _Walk(oracle, caller)
     data = body.get("data")
     if not isinstance(data, dict):
-        return [f"no data in the response: {body}"]
-    walk.object(data, "Query", None, operation.selection, (), ANY)
+        return Verdict([f"no data in the response: {body}"])
+    walk.walk_object(data, "Query", None, operation.selection, (), ANY)
     errors = body.get("errors") or []
     for error in errors:
         code = (error.get("extensions") or {}).get("code")
@@ -245,7 +271,7 @@ def check_response(
         walk.problems.append(f"no FORBIDDEN error at {list(path)}")
     for path in actual - expected:
         walk.problems.append(f"an unexpected error at {list(path)}")
-    return walk.problems
+    return Verdict(walk.problems, walk.checked)
 
 
 @dataclass
@@ -256,12 +282,13 @@ class _Walk:
     caller: Caller
     problems: list[str] = field(default_factory=list)
     forbidden: list[ResponsePath] = field(default_factory=list)  # where FORBIDDEN errors must be
+    checked: Counter[str] = field(default_factory=Counter)
 
     @property
     def visible(self) -> Mapping[str, frozenset[int]]:
         return self.oracle.visible(self.caller)
 
-    def object(
+    def walk_object(
         self,
         value: Mapping[str, Any],
         static_type: str,
@@ -276,9 +303,9 @@ class _Walk:
             if f.key not in value:
                 self.problems.append(f"{list(path)}: the response lacks {f.key}")
                 continue
-            self.field(value[f.key], static_type, row_id, f, (*path, f.key), expect)
+            self.walk_field(value[f.key], static_type, row_id, f, (*path, f.key), expect)
 
-    def field(
+    def walk_field(
         self,
         value: Any,
         parent_type: str,
@@ -291,23 +318,27 @@ class _Walk:
             if value is not None:
                 self.problems.append(f"{list(path)}: denied {parent_type}.{f.name} = {value!r}")
             self.forbidden.append(path)
+            self.checked[f"denied {parent_type}.{f.name}"] += 1
             return
         if f.selection is None:
             return
         expect = self.expectation(parent_type, parent_id, f, inherited)
         if value is None:
             if expect.single and expect.ids:
-                self.problems.append(f"{list(path)}: null, but the caller may see {expect}")
+                self.problems.append(
+                    f"{list(path)}: null, but the caller may see {expect.type_name} "
+                    f"{sorted(expect.ids)}"
+                )
             return
         if isinstance(value, list):
-            items = [self.item(v, f, (*path, i), expect) for i, v in enumerate(value)]
+            items = [self.walk_item(v, f, (*path, i), expect) for i, v in enumerate(value)]
             found = {row_id for row_id in items if row_id is not None}
             if expect.exact and expect.ids is not None and found != expect.ids:
                 self.problems.append(
                     f"{list(path)}: ids {sorted(found)}, expected {sorted(expect.ids)}"
                 )
             return
-        self.item(value, f, path, expect)
+        self.walk_item(value, f, path, expect)
 
     def expectation(
         self, parent_type: str, parent_id: int | None, f: Field, inherited: Expect
@@ -321,14 +352,23 @@ class _Walk:
         if (parent_type, f.name) in REFERENCES:
             target, column = REFERENCES[parent_type, f.name]
             ids = frozenset({parent[column]}) & self.visible[target]
+            self.checked["to-one relations"] += 1
             return Expect(ids, target, single=True)
         if (parent_type, f.name) in CHILDREN:
             child, column = CHILDREN[parent_type, f.name]
             ids = self.oracle.snapshot.children(child, column, parent_id) & self.visible[child]
+            self.checked["to-many relations"] += 1
             return Expect(ids, child, exact=True)
         return ANY  # a relation the oracle does not know: only visibility is checked
 
     def root_expectation(self, f: Field) -> Expect:
+        expect = self.root_lookup(f)
+        if expect.single:
+            seen = "the caller's" if expect.ids else "not the caller's (or missing)"
+            self.checked[f"{f.name}(): a row {seen}"] += 1
+        return expect
+
+    def root_lookup(self, f: Field) -> Expect:
         if f.name == "node":
             decoded = decode_global_id(f.value_of("id"))
             if decoded is None or decoded[0] not in self.visible:
@@ -341,7 +381,7 @@ class _Walk:
             return Expect(ids, "Partner", single=True)
         return Expect(exact=True)  # a root list: every visible row of its type
 
-    def item(self, value: Any, f: Field, path: ResponsePath, expect: Expect) -> int | None:
+    def walk_item(self, value: Any, f: Field, path: ResponsePath, expect: Expect) -> int | None:
         """One object under field `f`; its database id when it is a row."""
         assert f.selection is not None
         typename = self.typename(value, f.selection, path)
@@ -351,7 +391,7 @@ class _Walk:
             self.connection(value, typename, f, path, expect)
             return None
         row_id = self.identify(value, typename, f.selection, path, expect)
-        self.object(value, typename, row_id, f.selection, path, expect)
+        self.walk_object(value, typename, row_id, f.selection, path, expect)
         return row_id
 
     def typename(self, value: Any, selection: Selection, path: ResponsePath) -> str | None:
@@ -362,7 +402,11 @@ class _Walk:
         return str(value[keys[0]])
 
     def identify(
-        self, value: Mapping[str, Any], typename: str, selection: Selection, path: ResponsePath,
+        self,
+        value: Mapping[str, Any],
+        typename: str,
+        selection: Selection,
+        path: ResponsePath,
         expect: Expect,
     ) -> int | None:
         """The database id of a row object, after checking the caller may see it."""
@@ -380,16 +424,22 @@ class _Walk:
             self.problems.append(f"{list(path)}: a {typename}, expected a {expect.type_name}")
         elif expect.ids is not None and row_id not in expect.ids:
             self.problems.append(f"{list(path)}: {typename} {row_id} does not belong here")
+        self.checked[f"rows {typename}"] += 1
         return row_id
 
     def connection(
         self, value: Mapping[str, Any], typename: str, f: Field, path: ResponsePath, expect: Expect
     ) -> None:
+        """A page of rows: its items are checked against `expect`, its counts against the rows
+        the caller may see there."""
         assert f.selection is not None
         node_type = typename.removesuffix("Connection")
-        ids = expect.ids if expect.ids is not None else self.visible.get(node_type, frozenset())
+        if node_type not in self.visible:  # not rows the oracle knows: only fields are checked
+            self.walk_object(value, typename, None, f.selection, path, ANY)
+            return
+        ids = expect.ids if expect.ids is not None else self.visible[node_type]
         within = Expect(ids, node_type)
-        self.object(value, typename, None, f.selection, path, within)
+        self.walk_object(value, typename, None, f.selection, path, within)
         exact = expect.exact and f.value_of("filter") is None
         first = f.value_of("first")
         for c in f.selection.effective(typename):

@@ -6,14 +6,16 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from gateway.seed import SeedPlan, seed_database
 from gateway.store.embedded import start_embedded
+from gateway.store.migrations import migrate
 
 
 @contextmanager
@@ -55,3 +57,20 @@ async def drop_database(server_dsn: str, name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+@asynccontextmanager
+async def seeded_database(server_dsn: str, plan: SeedPlan) -> AsyncIterator[str]:
+    """A database of its own, migrated and seeded with `plan`; dropped on exit."""
+    name = await create_database(server_dsn)
+    dsn = with_database(server_dsn, name)
+    try:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await migrate(conn)
+            await seed_database(conn, plan)
+        finally:
+            await conn.close()
+        yield dsn
+    finally:
+        await drop_database(server_dsn, name)

@@ -10,6 +10,20 @@
   var fetcher = GraphiQL.createFetcher({ url: endpoint, headers: config.fetcherHeaders });
   var explorer = GraphiQLPluginExplorer.explorerPlugin();
 
+  // GraphiQL 3 can send the previous tab's operationName with a newly selected tab's query;
+  // drop a name the query does not define, so the server picks the query's only operation.
+  function operationDefined(query, name) {
+    var pattern = new RegExp("\\b(query|mutation|subscription)\\s+" + name + "\\b");
+    return pattern.test(query);
+  }
+  var baseFetcher = fetcher;
+  fetcher = function (params, options) {
+    if (params.operationName && !operationDefined(params.query, params.operationName)) {
+      params = Object.assign({}, params, { operationName: null });
+    }
+    return baseFetcher(params, options);
+  };
+
   function App() {
     return React.createElement(GraphiQL, {
       fetcher: fetcher,

@@ -1,0 +1,348 @@
+"""The benchmark: the gateway against a hand-written baseline on the same machine, same data.
+
+    make bench          # about 4 minutes: 8 s measured per run
+    make bench-quick    # about 1 minute: 2 s measured per run
+    .venv/bin/python -m bench.run [--quick] [--scenarios ABCDE] [--seconds S]
+
+Prints a markdown table per scenario and writes bench/results/<date>.json; the last line printed
+is the one-line summary of the five ratios. See bench/README.md for how to read it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from bench import database
+from bench.environment import mint_token, server_env
+from bench.load import LoadResult, WrkMissing, ensure_wrk, run_wrk
+from bench.machine import CpuWatch, others_cores, postmaster_pid
+from bench.report import Measurement, ScenarioResult, markdown, summary_line, write_json
+from bench.scenarios import CALLERS, UNIQUE_TAG, Scenario, by_key
+from bench.servers import Server, baseline_server, gateway_server, http_post
+from bench.verify import check
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# Scenario order: E right after B, so the authorization ratio compares neighbouring runs.
+ORDER = "ABECD"
+CALIBRATION_REQUESTS = 10
+QUIET_INTERVAL = 0.25  # seconds without work that count as idle
+
+
+@dataclass(frozen=True)
+class Slice:
+    result: LoadResult
+    cpu_seconds: float
+    statements: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    seconds: float  # each measured run
+    slices: int  # a flat-out run is this many turns per server, alternating between servers
+    warmup: float  # unmeasured load before a scenario's runs on each server
+    connections: int
+    scenarios: str
+    mode: str
+
+
+def _stop_on_sigterm() -> None:
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop servers
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def say(message: str) -> None:
+    print(f"# {message}", file=sys.stderr, flush=True)
+
+
+def _capture(env: dict[str, str], scenarios: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.capture", "--scenarios", scenarios],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"capturing the gateway's SQL failed:\n{done.stderr[-3000:]}")
+    captured: dict[str, Any] = json.loads(done.stdout)
+    return captured
+
+
+class Bench:
+    def __init__(
+        self,
+        settings: Settings,
+        wrk: str,
+        tokens: dict[str, str],
+        work: Path,
+        cpu_watch: CpuWatch,
+    ) -> None:
+        self.settings = settings
+        self.cpu_watch = cpu_watch
+        self.wrk = wrk
+        self.tokens = tokens
+        self.work = work
+        self.run_id = secrets.token_hex(4)
+
+    def _body(self, scenario: Scenario, tag: str) -> bytes:
+        return scenario.body().replace(UNIQUE_TAG, tag).encode()
+
+    def _headers(self, scenario: Scenario) -> dict[str, str]:
+        return {
+            "authorization": f"Bearer {self.tokens[scenario.caller]}",
+            "content-type": "application/json",
+        }
+
+    def _load(
+        self, server: Server, scenario: Scenario, seconds: float, rate: float, label: str
+    ) -> LoadResult:
+        body_file = self.work / f"{scenario.key}.json"
+        body_file.write_text(scenario.body(), encoding="utf-8")
+        tag = f"{self.run_id}{server.name[0]}{label}" if scenario.writes else ""
+        return run_wrk(
+            self.wrk,
+            f"{server.base_url}/graphql",
+            body_file,
+            self.tokens[scenario.caller],
+            seconds=seconds,
+            connections=self.settings.connections,
+            rate=rate,
+            unique_tag=tag,
+        )
+
+    def _quiesce(self, server: Server, timeout: float = 20.0) -> float:
+        """Wait until the server has finished what the driver left in flight; its counter."""
+        deadline = time.monotonic() + timeout
+        last, last_cpu = server.statements(), server.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(QUIET_INTERVAL)
+            now, cpu = server.statements(), server.cpu_seconds()
+            # Idle: no statement and (almost) no CPU in the interval; the last requests of a
+            # run can spend a while in Python after their last statement.
+            if now == last and cpu - last_cpu < QUIET_INTERVAL / 10:
+                return now
+            last, last_cpu = now, cpu
+        raise RuntimeError(f"{server.name} was still busy {timeout:.0f}s after the load stopped")
+
+    def _statements_per_request(self, server: Server, scenario: Scenario) -> float:
+        """Exact: a few sequential requests, and the server's counter before and after."""
+        before = self._quiesce(server)
+        for n in range(CALIBRATION_REQUESTS):
+            body = self._body(scenario, f"{self.run_id}{server.name[0]}cal{n}")
+            status, _ = http_post(f"{server.base_url}/graphql", body, self._headers(scenario))
+            if status != 200:
+                raise RuntimeError(f"{server.name} answered {status} to scenario {scenario.key}")
+        return (self._quiesce(server) - before) / CALIBRATION_REQUESTS
+
+    def _measured_slice(self, server: Server, scenario: Scenario, label: str) -> Slice:
+        """One flat-out run, and the server's CPU and statements until it has finished the
+        requests still in flight when the driver stopped."""
+        cpu_before, statements_before = server.cpu_seconds(), server.statements()
+        seconds = self.settings.seconds / self.settings.slices
+        result = self._load(server, scenario, seconds, 0, label)
+        statements = self._quiesce(server) - statements_before
+        return Slice(result, server.cpu_seconds() - cpu_before, statements)
+
+    def flat_out(
+        self, scenario: Scenario, servers: tuple[Server, ...]
+    ) -> dict[str, tuple[LoadResult, float, float]]:
+        """Warm-up and calibration, then runs as fast as each server answers, the servers
+        taking turns slice by slice, so load from elsewhere on the machine falls on both alike.
+
+        Per server: the combined run, CPU-ms per request and SQL statements per request. CPU
+        is divided by the requests served, counted by the server's statements over its
+        statements per request, so requests in flight when a slice ended count too.
+        """
+        per_request: dict[str, float] = {}
+        for server in servers:
+            self._load(server, scenario, self.settings.warmup, 0, "w")
+            per_request[server.name] = self._statements_per_request(server, scenario)
+        slices: dict[str, list[Slice]] = {server.name: [] for server in servers}
+        for n in range(self.settings.slices):
+            for server in servers:
+                slices[server.name].append(self._measured_slice(server, scenario, f"p{n}"))
+        measured = {}
+        for name, runs in slices.items():
+            result = LoadResult.combine([run.result for run in runs])
+            statements = sum(run.statements for run in runs)
+            served = statements / per_request[name] if per_request[name] else 0.0
+            served = max(served, float(result.requests), 1.0)
+            cpu_ms = 1000 * sum(run.cpu_seconds for run in runs) / served
+            measured[name] = (result, cpu_ms, per_request[name])
+        return measured
+
+    def scenario(
+        self, scenario: Scenario, gateway: Server, baseline: Server, captured: dict[str, Any]
+    ) -> ScenarioResult:
+        say(f"scenario {scenario.key}: {scenario.title}")
+        started, before = time.monotonic(), self.cpu_watch.snapshot()
+        comparison = check(
+            scenario,
+            captured[scenario.key],
+            baseline,
+            gateway,
+            self._body(scenario, f"{self.run_id}chkb"),
+            self._headers(scenario),
+            self._body(scenario, f"{self.run_id}chkg"),
+        )
+        for problem in comparison.problems:
+            say(f"  NOT COMPARABLE: {problem}")
+        for server in (baseline, gateway):
+            server.reset_peak_rss()
+        flat = self.flat_out(scenario, (baseline, gateway))
+        base_peak, base_cpu, base_sql = flat[baseline.name]
+        gate_peak, gate_cpu, gate_sql = flat[gateway.name]
+        # Both paced at half the baseline's peak.
+        target = base_peak.rate / 2
+        base_paced = self._load(baseline, scenario, self.settings.seconds, target, "r")
+        self._quiesce(baseline)
+        gate_paced = self._load(gateway, scenario, self.settings.seconds, target, "r")
+        self._quiesce(gateway)
+        measurements = {}
+        for server, peak, cpu, sql, paced in (
+            (gateway, gate_peak, gate_cpu, gate_sql, gate_paced),
+            (baseline, base_peak, base_cpu, base_sql, base_paced),
+        ):
+            measurements[server.name] = Measurement(
+                peak=peak,
+                cpu_ms_per_request=cpu,
+                paced=paced,
+                paced_target=target,
+                statements_per_request=sql,
+                peak_rss_mib=server.peak_rss_mib(),
+            )
+        others = others_cores(before, self.cpu_watch.snapshot(), time.monotonic() - started)
+        say(
+            f"  gateway {gate_peak.rate:,.0f}/s, baseline {base_peak.rate:,.0f}/s "
+            f"(ratio {gate_peak.rate / max(base_peak.rate, 1e-9):.2f}); "
+            f"other processes used {others:.2f} cores meanwhile"
+        )
+        return ScenarioResult(
+            scenario, measurements["gateway"], measurements["baseline"], comparison, others
+        )
+
+
+def run(settings: Settings) -> int:
+    try:
+        wrk = ensure_wrk()
+    except WrkMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    wanted = settings.scenarios.upper()
+    if "E" in wanted and "B" not in wanted:
+        wanted += "B"  # E is measured against B
+    chosen = sorted(by_key(wanted), key=lambda s: ORDER.index(s.key))
+    keys = "".join(s.key for s in chosen)
+    started = time.monotonic()
+    load_before = os.getloadavg()
+    results: dict[str, ScenarioResult] = {}
+    with database.bench_server() as db_server, tempfile.TemporaryDirectory() as scratch:
+        log: list[str] = []
+        dsn = asyncio.run(database.prepare(db_server, log))
+        for line in log:
+            say(line)
+        env = server_env(dsn)
+        tokens = {email: mint_token(env, email) for email in CALLERS}
+        say("capturing the gateway's SQL for each scenario")
+        captured = _capture(env, keys)
+        work = Path(scratch)
+        # The servers' output (warnings and errors only) stays in bench/results for a look after.
+        gateway = gateway_server(env, RESULTS_DIR)
+        baseline = baseline_server(env, RESULTS_DIR)
+        finished = False
+        try:
+            gateway.start()
+            baseline.start()
+            say(f"gateway pid {gateway.pid} on :{gateway.port}, "
+                f"baseline pid {baseline.pid} on :{baseline.port}")  # fmt: skip
+            pgdata = database.BENCH_DATA_DIR / "pg"
+            postmaster = postmaster_pid(pgdata) if db_server.embedded else None
+            watch = CpuWatch([gateway.pid, baseline.pid], postmaster)
+            bench = Bench(settings, wrk, tokens, work, watch)
+            for scenario in chosen:
+                results[scenario.key] = bench.scenario(scenario, gateway, baseline, captured)
+            finished = True
+        finally:
+            for server in (gateway, baseline):
+                server.stop()
+            if not finished:
+                for server in (gateway, baseline):
+                    if server.log_path.exists() and server.log_path.stat().st_size:
+                        tail = server.log_path.read_text(errors="replace")[-3000:]
+                        say(f"{server.name} log ({server.log_path}), last lines:\n{tail}")
+    elapsed = time.monotonic() - started
+    stamp = datetime.now().strftime("%Y-%m-%dT%H-%M-%S")
+    path = RESULTS_DIR / f"{stamp}.json"
+    write_json(
+        path,
+        results,
+        {
+            "date": datetime.now().isoformat(timespec="seconds"),
+            "mode": settings.mode,
+            "seconds_per_run": settings.seconds,
+            "flat_out_slices": settings.slices,
+            "warmup_seconds": settings.warmup,
+            "connections": settings.connections,
+            "elapsed_seconds": round(elapsed, 1),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "load_average_before": [round(x, 2) for x in load_before],
+                "python": platform.python_version(),
+                "kernel": platform.release(),
+            },
+            "plan": {
+                "partners": database.PLAN.partners,
+                "deals_per_partner": database.PLAN.deals_per_partner,
+            },
+        },
+    )
+    print(f"## Benchmark ({settings.mode}, {settings.seconds:g} s per run, "
+          f"{settings.connections} connections, {elapsed:.0f} s in all)\n")  # fmt: skip
+    print(markdown(results))
+    print(f"written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    print(summary_line(results))
+    return 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="2 s per run (about a minute)")
+    parser.add_argument("--seconds", type=float, help="measured seconds per run")
+    parser.add_argument("--warmup", type=float, help="warm-up seconds before each server's runs")
+    parser.add_argument("--slices", type=int, help="turns per server in a flat-out run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--scenarios", default=ORDER, help="e.g. AB (E brings B along)")
+    args = parser.parse_args()
+    mode = "quick" if args.quick else "full"
+    settings = Settings(
+        seconds=args.seconds or (2.0 if args.quick else 8.0),
+        slices=args.slices or (1 if args.quick else 4),
+        warmup=args.warmup or (1.0 if args.quick else 2.0),
+        connections=args.connections,
+        scenarios=args.scenarios,
+        mode=mode,
+    )
+    _stop_on_sigterm()
+    sys.exit(run(settings))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Scheduled work (deal expiry, lead SLA recalls, tier recomputation), run under advisory locks."""

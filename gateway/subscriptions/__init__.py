@@ -1,0 +1,1 @@
+"""Live updates: Postgres NOTIFY -> one listener per process -> subscriber queues -> websockets."""
