@@ -19,24 +19,28 @@ class Measurement:
 
     peak: LoadResult
     cpu_ms_per_request: float  # during the flat-out run
-    paced: LoadResult
+    paced: LoadResult | None  # None: measured flat out only (E's reference runs)
     paced_target: float  # requests/s asked for; `paced.rate` is what was achieved
     statements_per_request: float
     peak_rss_mib: float
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "requests_per_second": round(self.peak.rate, 1),
             "cpu_ms_per_request": round(self.cpu_ms_per_request, 3),
-            "paced_target_per_second": round(self.paced_target, 1),
-            "paced_achieved_per_second": round(self.paced.rate, 1),
-            "p50_ms": round(self.paced.p50_ms, 2),
-            "p99_ms": round(self.paced.p99_ms, 2),
             "sql_statements_per_request": round(self.statements_per_request, 2),
             "peak_rss_mib": round(self.peak_rss_mib, 1),
-            "peak_run": asdict(self.peak),
-            "paced_run": asdict(self.paced),
+            "flat_out_run": asdict(self.peak),
         }
+        if self.paced is not None:
+            found |= {
+                "paced_target_per_second": round(self.paced_target, 1),
+                "paced_achieved_per_second": round(self.paced.rate, 1),
+                "p50_ms": round(self.paced.p50_ms, 2),
+                "p99_ms": round(self.paced.p99_ms, 2),
+                "paced_run": asdict(self.paced),
+            }
+        return found
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class ScenarioResult:
     baseline: Measurement
     check: Check
     others_cores: float  # CPU other processes on the machine used meanwhile, in cores
+    # E: the same query as the vendor admin, measured in turns with the scenario's own runs.
+    reference: Scenario | None = None
+    gateway_reference: Measurement | None = None
+    baseline_reference: Measurement | None = None
 
     @property
     def throughput_ratio(self) -> float:
@@ -62,20 +70,29 @@ SATURATED = 0.95
 
 
 def _row(label: str, m: Measurement) -> str:
-    saturated = " (saturated)" if m.paced.rate < SATURATED * m.paced_target else ""
+    paced = "| – | – | – |"
+    if m.paced is not None:
+        saturated = " (saturated)" if m.paced.rate < SATURATED * m.paced_target else ""
+        paced = (
+            f"| {m.paced.p50_ms:.1f} | {m.paced.p99_ms:.1f} | "
+            f"{m.paced.rate:,.0f} of {m.paced_target:,.0f}{saturated} |"
+        )
     return (
-        f"| {label} | {m.peak.rate:,.0f} | {m.cpu_ms_per_request:.2f} | {m.paced.p50_ms:.1f} | "
-        f"{m.paced.p99_ms:.1f} | {m.paced.rate:,.0f} of {m.paced_target:,.0f}{saturated} | "
+        f"| {label} | {m.peak.rate:,.0f} | {m.cpu_ms_per_request:.2f} {paced} "
         f"{m.statements_per_request:.2f} | {m.peak_rss_mib:.0f} |"
     )
 
 
 def _ratio_row(label: str, a: Measurement, b: Measurement) -> str:
+    latency = "| – | – |"
+    if a.paced is not None and b.paced is not None:
+        latency = (
+            f"| {_ratio(a.paced.p50_ms, b.paced.p50_ms):.2f} | "
+            f"{_ratio(a.paced.p99_ms, b.paced.p99_ms):.2f} |"
+        )
     return (
         f"| {label} | **{_ratio(a.peak.rate, b.peak.rate):.2f}** | "
-        f"{_ratio(a.cpu_ms_per_request, b.cpu_ms_per_request):.2f} | "
-        f"{_ratio(a.paced.p50_ms, b.paced.p50_ms):.2f} | "
-        f"{_ratio(a.paced.p99_ms, b.paced.p99_ms):.2f} | | "
+        f"{_ratio(a.cpu_ms_per_request, b.cpu_ms_per_request):.2f} {latency} | "
         f"{_ratio(a.statements_per_request, b.statements_per_request):.2f} | "
         f"{_ratio(a.peak_rss_mib, b.peak_rss_mib):.2f} |"
     )
@@ -100,6 +117,8 @@ def _problems(result: ScenarioResult) -> list[str]:
         )
     for name, m in (("gateway", result.gateway), ("baseline", result.baseline)):
         for run_name, run in (("flat-out", m.peak), ("paced", m.paced)):
+            if run is None:
+                continue
             bad = run.socket_errors + run.status_errors + run.bad_responses
             if bad:
                 notes.append(
@@ -122,26 +141,35 @@ def markdown(results: dict[str, ScenarioResult]) -> str:
         parts.append(_row("baseline", result.baseline))
         parts.append(_ratio_row("gateway/baseline", result.gateway, result.baseline))
         parts.extend(["", *_problems(result), ""] if _problems(result) else [""])
-    if "E" in results and "B" in results:
-        e, b = results["E"], results["B"]
-        parts.append(f"### E. cost of authorization: scenario B as {e.scenario.caller} "
-                     f"versus as {b.scenario.caller}\n")  # fmt: skip
-        parts.append(HEADER)
-        parts.append(_row(f"gateway, {e.scenario.caller}", e.gateway))
-        parts.append(_row(f"gateway, {b.scenario.caller}", b.gateway))
-        parts.append(_row(f"baseline, {e.scenario.caller}", e.baseline))
-        parts.append(_row(f"baseline, {b.scenario.caller}", b.baseline))
-        parts.append(_ratio_row("gateway authorized/vendor-wide", e.gateway, b.gateway))
-        parts.append(_ratio_row("baseline authorized/vendor-wide", e.baseline, b.baseline))
-        parts.append(_ratio_row(f"gateway/baseline, {e.scenario.caller}", e.gateway, e.baseline))
-        parts.extend(["", *_problems(e), ""] if _problems(e) else [""])
+    if "E" in results:
+        parts.extend(_authorization_table(results["E"]))
     return "\n".join(parts)
+
+
+def _authorization_table(e: ScenarioResult) -> list[str]:
+    assert e.reference is not None and e.gateway_reference and e.baseline_reference
+    rep, admin = e.scenario.caller, e.reference.caller
+    parts = [
+        f"### E. cost of authorization: scenario B as {rep} versus as {admin}\n",
+        "The four flat-out runs take turns; the latencies are the rep's, paced at half the "
+        "baseline's rate for the rep.\n",
+        HEADER,
+        _row(f"gateway, {rep}", e.gateway),
+        _row(f"gateway, {admin}", e.gateway_reference),
+        _row(f"baseline, {rep}", e.baseline),
+        _row(f"baseline, {admin}", e.baseline_reference),
+        _ratio_row("gateway authorized/vendor-wide", e.gateway, e.gateway_reference),
+        _ratio_row("baseline authorized/vendor-wide", e.baseline, e.baseline_reference),
+        _ratio_row(f"gateway/baseline, {rep}", e.gateway, e.baseline),
+    ]
+    return [*parts, "", *_problems(e), ""] if _problems(e) else [*parts, ""]
 
 
 def ratios(results: dict[str, ScenarioResult]) -> dict[str, float]:
     found = {k: r.throughput_ratio for k, r in results.items() if k in "ABCD"}
-    if "E" in results and "B" in results:
-        found["E"] = _ratio(results["E"].gateway.peak.rate, results["B"].gateway.peak.rate)
+    e = results.get("E")
+    if e is not None and e.gateway_reference is not None:
+        found["E"] = _ratio(e.gateway.peak.rate, e.gateway_reference.peak.rate)
     return found
 
 
@@ -165,6 +193,15 @@ def write_json(path: Path, results: dict[str, ScenarioResult], run_info: dict[st
                 "caller": r.scenario.caller,
                 "gateway": r.gateway.as_json(),
                 "baseline": r.baseline.as_json(),
+                **(
+                    {
+                        "reference_caller": r.reference.caller,
+                        "gateway_reference": r.gateway_reference.as_json(),
+                        "baseline_reference": r.baseline_reference.as_json(),
+                    }
+                    if r.reference and r.gateway_reference and r.baseline_reference
+                    else {}
+                ),
                 "throughput_ratio": round(r.throughput_ratio, 3),
                 "comparable": r.check.ok,
                 "other_processes_cores": round(r.others_cores, 2),

@@ -13,16 +13,16 @@ import pytest
 from gateway.app import create_app
 from gateway.auth.jwt_tokens import mint_token
 from gateway.config import Settings
-from gateway.seed import SeedPlan, seed_database
+from gateway.seed import SeedPlan
 from gateway.store.database import create_pool
 from gateway.store.identities import fetch_by_email
-from gateway.store.migrations import migrate
 from tests.support.auth import TEST_AUTH
 from tests.support.graphql import GraphQLClient
 from tests.support.postgres import (
     create_database,
     drop_database,
     postgres_server,
+    seeded_database,
     with_database,
 )
 
@@ -41,16 +41,8 @@ def server_dsn() -> Iterator[str]:
 @pytest.fixture(scope="session")
 async def seeded_dsn(server_dsn: str) -> AsyncIterator[str]:
     """A migrated database holding TEST_PLAN's data; read-only tests share it."""
-    name = await create_database(server_dsn)
-    dsn = with_database(server_dsn, name)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await migrate(conn)
-        await seed_database(conn, TEST_PLAN)
-    finally:
-        await conn.close()
-    yield dsn
-    await drop_database(server_dsn, name)
+    async with seeded_database(server_dsn, TEST_PLAN) as dsn:
+        yield dsn
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ import pytest
 
 from gateway.auth.authenticate import Authenticator
 from gateway.auth.settings import AuthSettings
-from gateway.seed import SeedPlan, seed_database
+from gateway.seed import SeedPlan
 from gateway.store.database import create_pool
-from gateway.store.migrations import migrate
-from tests.support.postgres import create_database, drop_database, with_database
+from tests.support.postgres import seeded_database
 
 AUTH_PLAN = SeedPlan(partners=3, deals_per_partner=2, leads_per_partner=2)
 TEST_SECRET = "secret-of-the-authentication-tests-" + "s" * 32
@@ -20,16 +19,8 @@ TEST_SECRET = "secret-of-the-authentication-tests-" + "s" * 32
 
 @pytest.fixture(scope="session")
 async def auth_dsn(server_dsn: str) -> AsyncIterator[str]:
-    name = await create_database(server_dsn)
-    dsn = with_database(server_dsn, name)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await migrate(conn)
-        await seed_database(conn, AUTH_PLAN)
-    finally:
-        await conn.close()
-    yield dsn
-    await drop_database(server_dsn, name)
+    async with seeded_database(server_dsn, AUTH_PLAN) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="session")

@@ -32,14 +32,12 @@ from hypothesis import strategies as st
 
 from gateway.auth.jwt_tokens import mint_token
 from gateway.schema.schema import build_schema
-from gateway.seed import seed_database
 from gateway.seed.personas import (
     ADMIN_LOCAL_PART,
     FIXED_PARTNERS,
     REP_LOCAL_PART,
     VENDOR_PERSONAS,
 )
-from gateway.store.migrations import migrate
 from tests.conftest import TEST_PLAN
 from tests.e2e.test_server import free_port
 from tests.support.auth import TEST_AUTH
@@ -55,7 +53,7 @@ from tests.support.oracle import (
     judged_roots,
     load_callers,
 )
-from tests.support.postgres import create_database, drop_database, with_database
+from tests.support.postgres import seeded_database
 
 EXAMPLES = int(os.environ.get("LEAK_TEST_EXAMPLES", "300"))
 TOKEN_TTL = timedelta(hours=1)
@@ -101,16 +99,8 @@ async def leak_dsn(server_dsn: str) -> AsyncIterator[str]:
     """A private database with the suite's seeded data (TEST_PLAN). Not the shared `seeded_dsn`:
     every in-process server of the suite runs the scheduled jobs, and the lead recall job moves
     leads between partners, while the oracle's snapshot must stay true for the whole run."""
-    name = await create_database(server_dsn)
-    dsn = with_database(server_dsn, name)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await migrate(conn)
-        await seed_database(conn, TEST_PLAN)
-    finally:
-        await conn.close()
-    yield dsn
-    await drop_database(server_dsn, name)
+    async with seeded_database(server_dsn, TEST_PLAN) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="session")

@@ -10,26 +10,17 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.seed import SeedPlan, seed_database
-from gateway.store.migrations import migrate
+from gateway.seed import SeedPlan
 from tests.support.graphql import GraphQLClient
-from tests.support.postgres import create_database, drop_database, with_database
+from tests.support.postgres import seeded_database
 
 WORKFLOW_PLAN = SeedPlan(partners=6, deals_per_partner=20, leads_per_partner=10, seed=11)
 
 
 @pytest.fixture(scope="module")
 async def workflow_dsn(server_dsn: str) -> AsyncIterator[str]:
-    name = await create_database(server_dsn)
-    dsn = with_database(server_dsn, name)
-    conn = await asyncpg.connect(dsn)
-    try:
-        await migrate(conn)
-        await seed_database(conn, WORKFLOW_PLAN)
-    finally:
-        await conn.close()
-    yield dsn
-    await drop_database(server_dsn, name)
+    async with seeded_database(server_dsn, WORKFLOW_PLAN) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")
