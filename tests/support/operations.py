@@ -363,7 +363,7 @@ class _Builder:
             items = self.input_value(type_.of_type, name)
             return st.lists(items, min_size=1, max_size=3)
         if isinstance(type_, GraphQLEnumType):
-            return st.sampled_from([EnumValue(v) for v in type_.values])
+            return st.sampled_from([EnumValue(v) for v in self.enum_values(type_)])
         if isinstance(type_, GraphQLInputObjectType):
             fields = type_.fields.items()
             required = {
@@ -375,6 +375,20 @@ class _Builder:
             return st.fixed_dictionaries(required, optional=optional)
         assert isinstance(type_, GraphQLScalarType)
         return self.scalar_value(type_.name, name)
+
+    def enum_values(self, type_: GraphQLEnumType) -> list[str]:
+        """Every value, except sort fields the caller may not read: sorting by one is refused
+        outright (FORBIDDEN, tested in test_access), as it would reveal the field's values."""
+        values = list(type_.values)
+        if not type_.name.endswith("OrderField"):
+            return values
+        object_type = type_.name.removesuffix("OrderField")
+
+        def field_of(value: str) -> str:
+            first, *others = value.lower().split("_")
+            return f"{object_type}.{first}{''.join(o.title() for o in others)}"
+
+        return [v for v in values if field_of(v) not in self.world.always_select]
 
     def scalar_value(self, scalar: str, name: str) -> st.SearchStrategy[Value]:
         if scalar == "ID":
