@@ -1,7 +1,7 @@
 """The benchmark: the gateway against a hand-written baseline on the same machine, same data.
 
-    make bench          # about 4 minutes: 8 s measured per run
-    make bench-quick    # about 1 minute: 2 s measured per run
+    make bench          # about 4 minutes: 8 s flat out (4 turns of 2 s), 6 s paced per run
+    make bench-quick    # about 1 minute: 2 s per run
     .venv/bin/python -m bench.run [--quick] [--scenarios ABCDE] [--seconds S]
 
 Prints a markdown table per scenario and writes bench/results/<date>.json; the last line printed
@@ -60,7 +60,8 @@ class Slice:
 
 @dataclass(frozen=True)
 class Settings:
-    seconds: float  # each measured run
+    seconds: float  # each flat-out run (all its slices)
+    paced_seconds: float  # each paced run
     slices: int  # a flat-out run is this many turns per server, alternating between servers
     warmup: float  # unmeasured load before a scenario's runs on each server
     connections: int
@@ -232,7 +233,8 @@ class Bench:
         rate = flat["baseline"][0].rate / 2
         paced = {}
         for server in (baseline, gateway):
-            paced[server.name] = self._load(server, scenario, self.settings.seconds, rate, "r")
+            seconds = self.settings.paced_seconds
+            paced[server.name] = self._load(server, scenario, seconds, rate, "r")
             self._quiesce(server)
         measurements = {}
         for target in targets:
@@ -322,7 +324,8 @@ def run(settings: Settings) -> int:
         {
             "date": datetime.now().isoformat(timespec="seconds"),
             "mode": settings.mode,
-            "seconds_per_run": settings.seconds,
+            "seconds_per_flat_out_run": settings.seconds,
+            "seconds_per_paced_run": settings.paced_seconds,
             "flat_out_slices": settings.slices,
             "warmup_seconds": settings.warmup,
             "connections": settings.connections,
@@ -339,8 +342,9 @@ def run(settings: Settings) -> int:
             },
         },
     )
-    print(f"## Benchmark ({settings.mode}, {settings.seconds:g} s per run, "
-          f"{settings.connections} connections, {elapsed:.0f} s in all)\n")  # fmt: skip
+    print(f"## Benchmark ({settings.mode}: flat out {settings.seconds:g} s in "
+          f"{settings.slices} turns, paced {settings.paced_seconds:g} s, "
+          f"{settings.connections} connections; {elapsed:.0f} s in all)\n")  # fmt: skip
     print(markdown(results))
     print(f"written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     print(summary_line(results))
@@ -350,7 +354,7 @@ def run(settings: Settings) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="2 s per run (about a minute)")
-    parser.add_argument("--seconds", type=float, help="measured seconds per run")
+    parser.add_argument("--seconds", type=float, help="seconds per measured run (both kinds)")
     parser.add_argument("--warmup", type=float, help="warm-up seconds before each server's runs")
     parser.add_argument("--slices", type=int, help="turns per server in a flat-out run")
     parser.add_argument("--connections", type=int, default=16)
@@ -359,6 +363,7 @@ def main() -> None:
     mode = "quick" if args.quick else "full"
     settings = Settings(
         seconds=args.seconds or (2.0 if args.quick else 8.0),
+        paced_seconds=args.seconds or (2.0 if args.quick else 6.0),
         slices=args.slices or (1 if args.quick else 4),
         warmup=args.warmup or (1.0 if args.quick else 2.0),
         connections=args.connections,

@@ -66,6 +66,7 @@ class Settings:
     lead_sla_hours: int = 48
     jobs_interval_seconds: int = 60
     subscriptions_max_per_connection: int = 10
+    cors_allowed_origins: tuple[str, ...] = ()
     subscription_queue_size: int = 100
     auth: AuthSettings | None = None
 
@@ -98,6 +99,7 @@ class Settings:
             deal_protection_days=_int(env, "DEAL_PROTECTION_DAYS", 90, minimum=1),
             lead_sla_hours=_int(env, "LEAD_SLA_HOURS", 48, minimum=1),
             jobs_interval_seconds=_int(env, "JOBS_INTERVAL_SECONDS", 60, minimum=0),
+            cors_allowed_origins=_origins(env.get("CORS_ALLOWED_ORIGINS", "")),
             subscriptions_max_per_connection=_int(
                 env, "SUBSCRIPTIONS_MAX_PER_CONNECTION", 10, minimum=1
             ),
@@ -114,3 +116,17 @@ class Settings:
             raise ConfigError(f"PORT must be at most 65535, got {self.port}")
         if not (self.policy_dir / "policy.csv").is_file():
             raise ConfigError(f"POLICY_DIR={self.policy_dir} holds no policy.csv")
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """Comma-separated origins such as https://portal.example.com; `*` is refused on purpose:
+    credentials travel in headers, and any site could then read a partner's data through a
+    visitor's browser."""
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        if origin == "*" or not origin.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"CORS_ALLOWED_ORIGINS entries must be origins like https://portal.example.com, "
+                f"got {origin!r}"
+            )
+    return origins

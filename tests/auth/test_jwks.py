@@ -16,7 +16,7 @@ from gateway.auth.settings import AuthSettings
 from tests.auth.conftest import TEST_SECRET
 from tests.auth.jwks_server import JwksServer, SigningKey
 from tests.auth.support import bearer, refusal, token_for
-from tests.e2e.test_server import free_port
+from tests.support.browser import free_port
 
 
 @pytest.fixture(scope="module")

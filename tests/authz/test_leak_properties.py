@@ -39,8 +39,8 @@ from gateway.seed.personas import (
     VENDOR_PERSONAS,
 )
 from tests.conftest import TEST_PLAN
-from tests.e2e.test_server import free_port
 from tests.support.auth import TEST_AUTH
+from tests.support.browser import free_port
 from tests.support.operations import Field, Operation, Selection, World, operations, select
 from tests.support.operations import to_global_id as global_id
 from tests.support.oracle import (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.test_server import free_port
+from tests.support.browser import free_port
 from tests.support.graphql import GraphQLClient
 
 

@@ -8,27 +8,20 @@ test-artifacts/graphiql.png.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
-import uvicorn
 
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.http.graphiql import DEFAULT_ASSETS_DIR, PROJECT_DIR
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, app_in_thread, needs_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 ANALYST = "analyst@vendor.example"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (apt-get install chromium; CI installs it)",
-)
+pytestmark = needs_chromium
 
 
 def _assets_ready() -> bool:
@@ -40,13 +33,6 @@ def _assets_ready() -> bool:
     return (DEFAULT_ASSETS_DIR / "graphiql.min.js").is_file()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def demo_server(
     seeded_dsn: str, settings: Settings, tokens: Callable[[str], str]
@@ -54,23 +40,9 @@ def demo_server(
     """The app with GraphiQL in demo mode (tabs carry the analyst's token), in a thread."""
     if not _assets_ready():
         pytest.skip("GraphiQL assets are missing and npm is not installed to fetch them")
-    port = _free_port()
     app = create_app(settings, seeded_dsn, graphiql_tokens={ANALYST: tokens(ANALYST)})
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the gateway did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with app_in_thread(app) as url:
+        yield url
 
 
 def test_graphiql_runs_an_example_from_the_gateway_alone(demo_server: str) -> None:
@@ -79,14 +51,7 @@ def test_graphiql_runs_an_example_from_the_gateway_alone(demo_server: str) -> No
     ARTIFACTS.mkdir(exist_ok=True)
     requested: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.on("request", lambda request: requested.append(request.url))

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.test_server import free_port
 from tests.support.auth import TEST_AUTH
+from tests.support.browser import free_port
 
 STARTUP_SECONDS = 20.0
 
