@@ -30,6 +30,22 @@ from bench.servers import gateway_server
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 TOP = 25
+# Cost centres worth knowing about (issue 7's levers), by a marker in a frame of the stack.
+COST_CENTRES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("GraphQL execution (graphql-core's executor)", ("(graphql/execution/",)),
+    ("validation of the query (every request)", ("(graphql/validation/",)),
+    ("parsing the query", ("(graphql/language/parser.py", "(graphql/language/lexer.py")),
+    ("Strawberry field extensions (ReadGuard and co.)", ("wrap_field_extensions",)),
+    ("a task or gather per awaitable field", ("gather_with_cancel", "ensure_future")),
+    ("dataloaders (aiodataloader)", ("(aiodataloader/",)),
+    ("asyncpg, all of it", ("(asyncpg/",)),
+    ("asyncpg pool release: connection reset", ("Connection.reset (asyncpg",)),
+    ("authentication (JWT and identity)", ("Authenticator.authenticate",)),
+    ("rows to Strawberry objects (from_row)", (".from_row (gateway/",)),
+    ("the grant's field checks", ("Grant.can_read_field",)),
+    ("JSON encoding of the response", ("encode_json",)),
+    ("Prometheus metrics", ("(prometheus_client/",)),
+)
 
 
 def _py_spy() -> str | None:
@@ -48,6 +64,7 @@ def summarise(raw: Path) -> str:
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     packages: Counter[str] = Counter()
+    centres: Counter[str] = Counter()
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -60,18 +77,32 @@ def summarise(raw: Path) -> str:
         packages[_package(frames[-1])] += samples
         for frame in set(frames):
             inclusive[frame] += samples
+        for name, markers in COST_CENTRES:
+            if any(marker in stack for marker in markers):
+                centres[name] += samples
     if not total:
         return "no samples"
 
     def share(n: int) -> str:
         return f"{100 * n / total:5.1f}%"
 
-    lines = [f"{total} samples", "", "## Own time by package", ""]
+    lines = [
+        f"{total} samples",
+        "",
+        "## Cost centres (inclusive: a frame of theirs on the stack)",
+        "",
+    ]
+    lines += [f"{share(centres[name])}  {name}" for name, _ in COST_CENTRES]
+    lines += ["", "## Own time by package", ""]
     lines += [f"{share(n)}  {name}" for name, n in packages.most_common()]
     lines += ["", f"## Top {TOP} frames by own time", ""]
     lines += [f"{share(n)}  {frame}" for frame, n in own.most_common(TOP)]
     lines += ["", f"## Top {TOP} gateway frames by inclusive time", ""]
-    gateway = [(f, n) for f, n in inclusive.most_common() if "(gateway/" in f]
+    gateway = [
+        (f, n)
+        for f, n in inclusive.most_common()
+        if "(gateway/" in f and "(gateway/cli/" not in f and "(gateway/__main__" not in f
+    ]
     lines += [f"{share(n)}  {frame}" for frame, n in gateway[:TOP]]
     return "\n".join(lines)
 
