@@ -14,10 +14,10 @@ from rich.table import Table
 from gateway.cli.connection import console, fail, load_settings
 from gateway.cli.database import database_url
 from gateway.config import Settings
-from gateway.jobs import job_runs
 from gateway.jobs.job import Job
 from gateway.jobs.registry import JOBS, UnknownJob, select
 from gateway.jobs.runner import JobReport, run_job
+from gateway.store import job_runs
 from gateway.store.database import create_pool
 
 jobs_app = typer.Typer(

@@ -17,9 +17,9 @@ from typing import Any, Literal, cast
 import asyncpg
 
 from gateway.config import Settings
-from gateway.jobs import job_runs
 from gateway.jobs.job import Job, JobRun
 from gateway.store import audit as audit_store
+from gateway.store import job_runs
 
 log = logging.getLogger(__name__)
 

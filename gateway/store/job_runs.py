@@ -1,6 +1,6 @@
 """The SQL of scheduled jobs: the per-job advisory lock, and `job_runs` (each job's last run).
 
-It sits beside the jobs rather than in `gateway/store/` only because it serves nothing else.
+(Like all SQL, it lives in the store; the jobs themselves are in gateway/jobs/.)
 """
 
 from __future__ import annotations
