@@ -52,6 +52,30 @@ class Server:
         return urlunsplit(urlsplit(self.admin_url)._replace(path=f"/{database}"))
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """The embedded server stops when its last user lets go; pgserver keeps its users' pids in
+    a file, and a harness killed outright (SIGKILL) would stay in it, keeping the server up for
+    good. Dead pids are dropped before joining."""
+    path = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(path.read_text() or "[]")
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if isinstance(pid, int) and _alive(pid)]
+    if alive != pids:
+        path.write_text(json.dumps(alive))
+
+
 @contextmanager
 def bench_server() -> Iterator[Server]:
     """BENCH_DATABASE_URL's server, or the embedded one (stopped on exit if we started it)."""
@@ -59,6 +83,7 @@ def bench_server() -> Iterator[Server]:
     if given is not None:
         yield Server(given, embedded=False)
         return
+    _forget_dead_handles(BENCH_DATA_DIR / "pg")
     embedded = start_embedded(BENCH_DATA_DIR, database="postgres")
     try:
         yield Server(embedded.url, embedded=True)

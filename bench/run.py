@@ -110,6 +110,7 @@ class Bench:
         self.tokens = tokens
         self.work = work
         self.run_id = secrets.token_hex(4)
+        self.warmed: set[tuple[str, str]] = set()  # (server, scenario) pairs already warm
 
     def _body(self, scenario: Scenario, tag: str) -> bytes:
         return scenario.body().replace(UNIQUE_TAG, tag).encode()
@@ -180,7 +181,10 @@ class Bench:
         """
         per_request: dict[str, float] = {}
         for target in targets:
-            self._load(target.server, target.scenario, self.settings.warmup, 0, "w")
+            pair = (target.server.name, target.scenario.key)
+            if pair not in self.warmed:
+                self._load(target.server, target.scenario, self.settings.warmup, 0, "w")
+                self.warmed.add(pair)
             per_request[target.key] = self._statements_per_request(target.server, target.scenario)
         slices: dict[str, list[Slice]] = {target.key: [] for target in targets}
         for n in range(self.settings.slices):

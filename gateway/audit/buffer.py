@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from gateway.audit.events import AuditEvent
+from gateway.background import stop_task
 from gateway.store import audit as audit_store
 from gateway.store.database import Executor, mark_background
 
@@ -60,11 +61,6 @@ class AuditBuffer:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
         await self.flush()

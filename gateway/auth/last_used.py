@@ -10,6 +10,7 @@ import asyncio
 import logging
 from datetime import datetime
 
+from gateway.background import stop_task
 from gateway.store import api_keys as api_keys_store
 from gateway.store.database import Executor, mark_background
 
@@ -63,11 +64,8 @@ class LastUsedRecorder:
 
     async def stop(self) -> None:
         """Stop the periodic flush, then write whatever is still pending."""
-        if self._task is not None:
-            self._task.cancel()
-            # Waits for the task to end without swallowing a cancellation of stop() itself.
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
         try:
             await self.flush()
         except Exception as exc:

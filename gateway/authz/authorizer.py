@@ -14,6 +14,7 @@ from gateway.authz.permissions import compute_permissions
 from gateway.authz.policy import Policy, PolicyError
 from gateway.authz.scopes import bind_scope, check_scope_fits
 from gateway.authz.universe import POLICY_OBJECTS, FieldRef
+from gateway.background import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +108,8 @@ class Authorizer:
             log.debug("SIGHUP reload unavailable here; file polling still reloads")
 
     async def stop(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            try:
-                await self._watcher
-            except asyncio.CancelledError:
-                pass
-            self._watcher = None
+        await stop_task(self._watcher)
+        self._watcher = None
         try:
             asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
         except (NotImplementedError, RuntimeError, ValueError):

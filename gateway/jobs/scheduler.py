@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import asyncpg
 
+from gateway.background import stop_task
 from gateway.config import Settings
 from gateway.jobs.job import Job
 from gateway.jobs.registry import JOBS
@@ -55,13 +56,8 @@ class JobScheduler:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
 
 
 def _log(report: JobReport) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from gateway.background import stop_task
 from gateway.store.database import mark_background
 from gateway.store.notifications import CHANNELS
 from gateway.subscriptions.broker import EventBroker
@@ -99,10 +100,5 @@ class NotificationListener:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
