@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import asyncpg
 from graphql import GraphQLError
@@ -28,31 +29,39 @@ def _request_error_code(error: GraphQLError) -> str:
     return errors.GRAPHQL_VALIDATION_FAILED
 
 
-def _masked(error: GraphQLError, message: str, code: str) -> GraphQLError:
+def _copy(
+    error: GraphQLError, extensions: dict[str, Any], message: str | None = None
+) -> GraphQLError:
+    """A new error: validation errors come from a cache shared by every caller, so the one
+    handed in must never be changed in place."""
     return GraphQLError(
-        message,
+        error.message if message is None else message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        extensions={"code": code},
+        original_error=error.original_error,
+        extensions=extensions,
     )
+
+
+def _masked(error: GraphQLError, message: str, code: str) -> GraphQLError:
+    masked = _copy(error, {"code": code}, message)
+    masked.original_error = None  # nothing of the cause travels on
+    return masked
 
 
 def classify(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, errors.GatewayError):
-        error.extensions = dict(original.extensions)
-        return error
+        return _copy(error, dict(original.extensions))
     if error.path is None:
         # Raised before execution: parsing, validation, variable coercion, scalar parsing
         # (a malformed DateTime says ValueError). These messages describe the input only.
         if original is None or isinstance(original, GraphQLError):
-            error.extensions = {"code": _request_error_code(error)}
-            return error
+            return _copy(error, {"code": _request_error_code(error)})
         if isinstance(original, ValueError | TypeError):
-            error.extensions = {"code": errors.BAD_USER_INPUT}
-            return error
+            return _copy(error, {"code": errors.BAD_USER_INPUT})
     if isinstance(original, asyncpg.QueryCanceledError):
         log.warning("statement timed out at %s", error.path)
         return _masked(error, "The query took too long and was stopped", errors.TIMEOUT)
@@ -69,7 +78,7 @@ _SUGGESTION = re.compile(r" Did you mean .*\?$")
 def without_suggestions(error: GraphQLError) -> GraphQLError:
     """ "Did you mean 'internalNotes'?" would tell a partner what the schema hides from them."""
     if error.path is None and _SUGGESTION.search(error.message):
-        error.message = _SUGGESTION.sub("", error.message)
+        return _copy(error, dict(error.extensions or {}), _SUGGESTION.sub("", error.message))
     return error
 
 

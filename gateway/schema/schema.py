@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -12,6 +13,7 @@ from gateway.schema.error_codes import ErrorCodes
 from gateway.schema.lead import Lead
 from gateway.schema.metrics_extension import OperationMetrics
 from gateway.schema.mutation import Mutation
+from gateway.schema.parse_cache import CachedParsing
 from gateway.schema.partner import Partner
 from gateway.schema.partner_user import PartnerUser
 from gateway.schema.query import Query
@@ -20,6 +22,9 @@ from gateway.schema.training import Certification, Course, Enrollment
 from gateway.schema.vendor_user import VendorUser
 from gateway.subscriptions.error_codes import StreamedErrorCodes
 from gateway.subscriptions.websocket_only import SubscriptionsOverWebsocketOnly
+
+# Distinct operation texts kept parsed and validated (an LRU cache each).
+PARSED_OPERATIONS = 1024
 
 
 class GatewaySchema(strawberry.Schema):
@@ -40,7 +45,15 @@ def build_schema() -> strawberry.Schema:
         subscription=Subscription,
         types=[Partner, PartnerUser, VendorUser, Deal, Lead, Course, Enrollment, Certification],
         extensions=[
-            ErrorCodes, StreamedErrorCodes, SubscriptionsOverWebsocketOnly, OperationMetrics
+            # Portals and partners' systems send the same few operations over and over:
+            # parse and validate each text once (validation depends on the schema alone;
+            # the caches live at module level, shared by every request).
+            lambda: CachedParsing(maxsize=PARSED_OPERATIONS),
+            lambda: ValidationCache(maxsize=PARSED_OPERATIONS),
+            ErrorCodes,
+            StreamedErrorCodes,
+            SubscriptionsOverWebsocketOnly,
+            OperationMetrics,
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )

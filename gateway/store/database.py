@@ -59,7 +59,8 @@ class StatementCounter:
 # logger is attached, keeps those one-off lookups out of the per-request statement count.
 _WARM_UP = (
     "SELECT NULL::text[], NULL::bigint[], NULL::numeric, NULL::bpchar, NULL::date, "
-    "NULL::timestamptz, NULL::jsonb, NULL::smallint"
+    "NULL::timestamptz, NULL::jsonb, NULL::smallint, NULL::jsonb[], NULL::timestamptz[], "
+    "NULL::numeric[], NULL::boolean[], NULL::smallint[], NULL::date[]"
 )
 
 
