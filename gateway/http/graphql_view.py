@@ -14,7 +14,7 @@ import asyncpg
 import orjson
 import strawberry
 from cross_web import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -138,6 +138,8 @@ class GraphQLView(GraphQL[Context, None]):
         request = Request(scope=scope, receive=receive)
         try:
             response = await self.run(request)
+        except ClientDisconnect:
+            return  # the caller left before sending its whole request: nobody to answer
         except HTTPException as exc:
             body = {"errors": [{"message": exc.reason, "extensions": {"code": BAD_REQUEST}}]}
             response = Response(
