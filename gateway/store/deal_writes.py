@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 
 from gateway.store.deals import DEALS
+from gateway.store.row_writes import insert_row, update_row
 from gateway.store.scope import RowScope
 from gateway.store.sql import SqlParams, where
 from gateway.store.table import Row
@@ -40,28 +41,11 @@ async def lock(conn: asyncpg.Connection, deal_id: int, scope: RowScope) -> Row |
 
 
 async def insert(conn: asyncpg.Connection, values: Mapping[str, Any]) -> Row:
-    columns = list(values)
-    placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    sql = (
-        f"INSERT INTO deals ({', '.join(columns)}) VALUES ({placeholders}) "
-        f"RETURNING {', '.join(DEALS.columns)}"
-    )
-    row: Row = await conn.fetchrow(sql, *values.values())
-    return row
+    return await insert_row(conn, DEALS, values)
 
 
 async def update(conn: asyncpg.Connection, deal_id: int, changes: Mapping[str, Any]) -> Row:
-    unknown = set(changes) - _UPDATABLE
-    if unknown:
-        raise ValueError(f"deals columns not updatable here: {sorted(unknown)}")
-    params = SqlParams()
-    assignments = ", ".join(f"{column} = {params.add(value)}" for column, value in changes.items())
-    sql = (
-        f"UPDATE deals SET {assignments} WHERE id = {params.add(deal_id)} "
-        f"RETURNING {', '.join(DEALS.columns)}"
-    )
-    row: Row = await conn.fetchrow(sql, *params.values)
-    return row
+    return await update_row(conn, DEALS, deal_id, changes, _UPDATABLE)
 
 
 async def partner_user(conn: asyncpg.Connection, user_id: int) -> Row | None:

@@ -10,6 +10,7 @@ import asyncpg
 from gateway.store.lead_distribution import lead_scope_sql
 from gateway.store.leads import LEADS
 from gateway.store.partners import PARTNERS
+from gateway.store.row_writes import insert_row, update_row
 from gateway.store.scope import RowScope
 from gateway.store.sql import SqlParams, where
 from gateway.store.table import Row
@@ -52,22 +53,11 @@ async def lock_many(
 
 
 async def insert(conn: asyncpg.Connection, values: Mapping[str, Any]) -> Row:
-    columns = list(values)
-    placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    sql = f"INSERT INTO leads ({', '.join(columns)}) VALUES ({placeholders}) {_RETURNING}"
-    row: Row = await conn.fetchrow(sql, *values.values())
-    return row
+    return await insert_row(conn, LEADS, values)
 
 
 async def update(conn: asyncpg.Connection, lead_id: int, changes: Mapping[str, Any]) -> Row:
-    unknown = set(changes) - _UPDATABLE
-    if unknown:
-        raise ValueError(f"leads columns not updatable here: {sorted(unknown)}")
-    params = SqlParams()
-    assignments = ", ".join(f"{column} = {params.add(value)}" for column, value in changes.items())
-    sql = f"UPDATE leads SET {assignments} WHERE id = {params.add(lead_id)} {_RETURNING}"
-    row: Row = await conn.fetchrow(sql, *params.values)
-    return row
+    return await update_row(conn, LEADS, lead_id, changes, _UPDATABLE)
 
 
 async def assign(
