@@ -23,6 +23,8 @@ from gateway.http.health import healthz, readyz
 from gateway.http.metrics_endpoint import metrics
 from gateway.http.request_id import RequestIdMiddleware
 from gateway.jobs.scheduler import JobScheduler
+from gateway.ratelimit.limiter import RateLimiter
+from gateway.ratelimit.middleware import RateLimitedGraphQL
 from gateway.schema.guard import guarded_fields
 from gateway.schema.schema import build_schema
 from gateway.store.database import create_pool
@@ -63,6 +65,7 @@ def create_app(
         app.state.authenticator.start()
         authorizer.start(interval=settings.policy_poll_seconds)
         app.state.events = EventBroker(settings.subscription_queue_size)
+        app.state.rate_limiter = RateLimiter.from_settings(settings)
         listener = NotificationListener(dsn, app.state.events)
         listener.start()
         jobs = JobScheduler(app.state.pool, settings)
@@ -75,12 +78,14 @@ def create_app(
             await authorizer.stop()
             await app.state.authenticator.stop()
             await app.state.audit.stop()
+            await app.state.rate_limiter.close()
             await app.state.pool.close()
 
     graphiql = GraphiQLPage(demo_tokens=graphiql_tokens or {})
     view = GraphQLView(schema, settings, graphiql)
     routes = [
-        Route("/graphql", AuthenticatedGraphQL(view), methods=["GET", "POST"]),
+        # The budget is spent right after authentication, before any GraphQL work.
+        Route("/graphql", AuthenticatedGraphQL(RateLimitedGraphQL(view)), methods=["GET", "POST"]),
         # Subscriptions: the socket authenticates at connection_init (see GraphQLView).
         WebSocketRoute("/graphql", view),
         Mount(ASSETS_PATH, StaticFiles(directory=graphiql.assets_dir, check_dir=False)),

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from limits import parse
+
 if TYPE_CHECKING:
     from gateway.auth.settings import AuthSettings
 
@@ -68,6 +70,11 @@ class Settings:
     subscriptions_max_per_connection: int = 10
     cors_allowed_origins: tuple[str, ...] = ()
     subscription_queue_size: int = 100
+    # Requests per caller in the `limits` notation ("600/minute"); None: unlimited.
+    rate_limit_per_user: str | None = "600/minute"
+    rate_limit_per_api_key: str | None = "1200/minute"
+    redis_url: str | None = None  # unset: each process counts budgets in its own memory
+    rate_limit_key_prefix: str = "partner-gateway"
     auth: AuthSettings | None = None
 
     @property
@@ -104,6 +111,10 @@ class Settings:
                 env, "SUBSCRIPTIONS_MAX_PER_CONNECTION", 10, minimum=1
             ),
             subscription_queue_size=_int(env, "SUBSCRIPTION_QUEUE_SIZE", 100, minimum=1),
+            rate_limit_per_user=_rate(env, "RATE_LIMIT_PER_USER", "600/minute"),
+            rate_limit_per_api_key=_rate(env, "RATE_LIMIT_PER_API_KEY", "1200/minute"),
+            redis_url=_redis_url(env.get("REDIS_URL", "")),
+            rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
         )
         settings.validate()
@@ -116,6 +127,29 @@ class Settings:
             raise ConfigError(f"PORT must be at most 65535, got {self.port}")
         if not (self.policy_dir / "policy.csv").is_file():
             raise ConfigError(f"POLICY_DIR={self.policy_dir} holds no policy.csv")
+
+
+def _rate(env: dict[str, str], name: str, default: str) -> str | None:
+    """A budget in the `limits` notation, such as `600/minute` or `10/second`; `off`: none."""
+    raw = (env.get(name) or default).strip()
+    if raw.lower() == "off":
+        return None
+    try:
+        parse(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a rate such as 600/minute, or off, got {raw!r}"
+        ) from None
+    return raw
+
+
+def _redis_url(raw: str) -> str | None:
+    url = raw.strip()
+    if not url:
+        return None
+    if not url.removeprefix("async+").startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL must be a redis:// or rediss:// URL, got {url!r}")
+    return url
 
 
 def _origins(raw: str) -> tuple[str, ...]:
