@@ -22,6 +22,7 @@ from gateway.http.graphql_view import GraphQLView
 from gateway.http.health import healthz, readyz
 from gateway.http.metrics_endpoint import metrics
 from gateway.http.request_id import RequestIdMiddleware
+from gateway.http.request_limits import RequestLimits
 from gateway.jobs.scheduler import JobScheduler
 from gateway.ratelimit.limiter import RateLimiter
 from gateway.ratelimit.middleware import RateLimitedGraphQL
@@ -85,7 +86,13 @@ def create_app(
     view = GraphQLView(schema, settings, graphiql)
     routes = [
         # The budget is spent right after authentication, before any GraphQL work.
-        Route("/graphql", AuthenticatedGraphQL(RateLimitedGraphQL(view)), methods=["GET", "POST"]),
+        Route(
+            "/graphql",
+            RequestLimits(
+                AuthenticatedGraphQL(RateLimitedGraphQL(view)), settings.max_request_bytes
+            ),
+            methods=["GET", "POST"],
+        ),
         # Subscriptions: the socket authenticates at connection_init (see GraphQLView).
         WebSocketRoute("/graphql", view),
         Mount(ASSETS_PATH, StaticFiles(directory=graphiql.assets_dir, check_dir=False)),

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from limits import parse
 
+from gateway.limits.settings import LimitConfigError, LimitSettings
+
 if TYPE_CHECKING:
     from gateway.auth.settings import AuthSettings
 
@@ -75,6 +77,9 @@ class Settings:
     rate_limit_per_api_key: str | None = "1200/minute"
     redis_url: str | None = None  # unset: each process counts budgets in its own memory
     rate_limit_key_prefix: str = "partner-gateway"
+    # Operation limits per caller (gateway/limits/settings.py) and the request body's cap.
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    max_request_bytes: int = 1_000_000
     auth: AuthSettings | None = None
 
     @property
@@ -115,6 +120,8 @@ class Settings:
             rate_limit_per_api_key=_rate(env, "RATE_LIMIT_PER_API_KEY", "1200/minute"),
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
+            limits=_limits(env),
+            max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
         )
         settings.validate()
@@ -150,6 +157,13 @@ def _redis_url(raw: str) -> str | None:
     if not url.removeprefix("async+").startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError(f"REDIS_URL must be a redis:// or rediss:// URL, got {url!r}")
     return url
+
+
+def _limits(env: dict[str, str]) -> LimitSettings:
+    try:
+        return LimitSettings.from_env(env)
+    except LimitConfigError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _origins(raw: str) -> tuple[str, ...]:

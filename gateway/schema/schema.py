@@ -8,6 +8,7 @@ from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.limits.extension import OperationLimitsCheck
 from gateway.schema.deal import Deal
 from gateway.schema.error_codes import ErrorCodes
 from gateway.schema.lead import Lead
@@ -51,6 +52,8 @@ def build_schema() -> strawberry.Schema:
             lambda: CachedParsing(maxsize=PARSED_OPERATIONS),
             lambda: ValidationCache(maxsize=PARSED_OPERATIONS),
             ErrorCodes,
+            # Per caller, before execution: never inside the shared validation cache.
+            OperationLimitsCheck,
             StreamedErrorCodes,
             SubscriptionsOverWebsocketOnly,
             OperationMetrics,

@@ -118,8 +118,8 @@ async def test_channel_manager_sees_managed_partners_only(
 async def test_nested_paths_obey_the_same_grant(as_user: AsUser) -> None:
     data = await as_user("rep@acme.example").data(
         """{ partner(slug: "acme") { users(first: 50) { nodes { email } }
-               deals(first: 50) { nodes { owner { email partner { slug
-                   deals(first: 50) { nodes { owner { email } } } } } } } } }"""
+               deals(first: 40) { nodes { owner { email partner { slug
+                   deals(first: 40) { nodes { owner { email } } } } } } } } }"""
     )
     acme = data["partner"]
     assert [u["email"] for u in acme["users"]["nodes"]] == ["rep@acme.example"]

@@ -157,6 +157,11 @@ def gateway(leak_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         **os.environ,
         "DATABASE_URL": leak_dsn,
         "JOBS_INTERVAL_SECONDS": "0",
+        # Random operations are bigger than any portal's (up to ~24 repeated aliases, ~1,500
+        # tokens, a cost near 8,000); the limits have their own tests (tests/limits/).
+        "LIMIT_MAX_ALIASES": "40",
+        "LIMIT_MAX_TOKENS": "3000",
+        "LIMIT_MAX_COST": "20000",
         "PORT": str(port),
         "LOG_LEVEL": "warning",
         "JWT_SECRET": TEST_AUTH.jwt_secret,

@@ -1,0 +1,1 @@
+"""Operation limits (depth, aliases, tokens, length, root fields, cost), checked pre-execution."""

@@ -1,0 +1,109 @@
+"""Refuses an operation over its caller's limits before anything executes.
+
+The limits depend on the caller's role, so they are checked per request in `on_execute`, never in
+the validation cache shared by every caller. A refusal puts a result with the error in place of
+execution (Strawberry then skips executing), and ErrorCodes gives it its code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+)
+from strawberry.extensions import SchemaExtension
+
+from gateway import errors
+from gateway.limits.measure import count_tokens, measure
+from gateway.limits.settings import OperationLimits
+
+
+class OperationRefused(errors.GatewayError):
+    code = errors.OPERATION_TOO_COMPLEX
+
+
+def _check(limits: OperationLimits, measured: dict[str, int]) -> None:
+    for name, value in measured.items():
+        limit = getattr(limits, f"max_{name}")
+        if value > limit:
+            raise OperationRefused(
+                f"The operation is over the {name.replace('_', ' ')} limit "
+                f"({value} > {limit}); ask for less per request",
+                limit={"name": name, "max": limit, "measured": value},
+            )
+
+
+def refusal(
+    context: Any,
+    query: str,
+    document: Any,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    schema: Any,
+) -> errors.GatewayError | None:
+    """The reason to refuse the operation, or None."""
+    principal = getattr(context, "principal", None)
+    settings = getattr(context, "settings", None)
+    if principal is None or settings is None:
+        return None
+    limits = settings.limits.for_principal(principal)
+    if len(query) > limits.max_query_length:
+        return errors.GatewayError(
+            f"The query is {len(query)} characters long, over the limit of "
+            f"{limits.max_query_length}",
+            code=errors.QUERY_TOO_LARGE,
+            limit={"name": "query_length", "max": limits.max_query_length, "measured": len(query)},
+        )
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    chosen = [
+        o
+        for o in operations
+        if operation_name is None or (o.name and o.name.value == operation_name)
+    ]
+    if not chosen:
+        return None  # Strawberry answers an unknown operationName itself
+    m = measure(schema, chosen[0], fragments, variables, settings.max_page_size)
+    if m.introspection and not limits.introspection:
+        return errors.GatewayError(
+            "Introspection is disabled for this caller", code=errors.INTROSPECTION_DISABLED
+        )
+    try:
+        _check(
+            limits,
+            {
+                "tokens": count_tokens(query, limits.max_tokens),
+                "depth": m.depth,
+                "aliases": m.aliases,
+                "root_fields": m.root_fields,
+                "cost": m.cost,
+            },
+        )
+    except OperationRefused as exc:
+        return exc
+    return None
+
+
+class OperationLimitsCheck(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        if execution.graphql_document is not None and execution.result is None:
+            reason = refusal(
+                execution.context,
+                execution.query or "",
+                execution.graphql_document,
+                execution.operation_name,
+                execution.variables,
+                execution.schema._schema,
+            )
+            if reason is not None:
+                error = GraphQLError(str(reason), original_error=reason)
+                execution.result = ExecutionResult(data=None, errors=[error])
+        yield

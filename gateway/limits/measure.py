@@ -1,0 +1,206 @@
+"""Measures an operation by the document's structure: depth, aliases, root fields and cost.
+
+Aliases are counted where they repeat a field (`a: deals … b: deals`, an alias bomb); an
+alias that only renames a field costs nothing. Names never matter: a field, an operation or a
+fragment called `__schema` is counted like any other (some gateways skip such names, which lets
+a query slip past their limits). Fragments are expanded where they are spread; a fragment
+already being expanded is not entered again, so a cycle (which validation rejects) cannot loop.
+
+Cost: every field that returns an object or a list costs 1 each time it is resolved, which is
+the product of the sizes of the lists around it. A field with a `first` argument multiplies what
+lies under it by `first` (its default when absent; the page cap when a variable gives none); an
+unpaginated list multiplies it by `UNPAGED_LIST_SIZE` (a connection's `edges` and `nodes` are
+the page itself, not another list). Leaves (scalars, enums) are free: they are
+columns of rows already fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    OperationType,
+    SchemaMetaFieldDef,
+    SelectionSetNode,
+    TokenKind,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+)
+from graphql.language import Lexer, Source
+
+from gateway.schema.partner import DEFAULT_PAGE
+
+# How many items an unpaginated list (a user's enrollments, a deal's conflicts) is assumed to hold.
+UNPAGED_LIST_SIZE = DEFAULT_PAGE
+
+
+@dataclass(frozen=True)
+class Measure:
+    depth: int  # root fields are at depth 0, as graphql-depth-limit and graphql-armor count
+    aliases: int  # a field asked for again, under another alias, in the same selection set
+    root_fields: int
+    cost: int
+    introspection: bool  # the operation selects `__schema` or `__type` somewhere
+
+
+def count_tokens(query: str, stop_after: int) -> int:
+    """Tokens in the text (as a parser sees them), counting no further than `stop_after` + 1."""
+    lexer = Lexer(Source(query))
+    count = 0
+    while count <= stop_after:
+        if lexer.advance().kind == TokenKind.EOF:
+            break
+        count += 1
+    return count
+
+
+def _is_connection(type_: GraphQLNamedType | None) -> bool:
+    """A Relay connection's `edges` and `nodes` are the page its field's `first` counted."""
+    return isinstance(type_, GraphQLObjectType) and "pageInfo" in type_.fields
+
+
+class _Walker:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+        max_page_size: int,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.max_page_size = max_page_size
+        self.aliases = 0
+        self.introspection = False
+        self.expanding: set[str] = set()
+
+    def selections(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType | None,
+        factor: int,
+        level: int,
+        seen: set[str] | None = None,
+    ) -> tuple[int, int, list[FieldNode]]:
+        """(depth, cost, fields at this level) of a selection set, its fragments expanded;
+        `seen`: the field names already selected at this level (fragments share it)."""
+        depth, cost = 0, 0
+        fields: list[FieldNode] = []
+        seen = set() if seen is None else seen
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                fields.append(node)
+                if node.alias is not None and node.name.value in seen:
+                    self.aliases += 1
+                seen.add(node.name.value)
+                d, c = self.field(node, parent, factor, level)
+            elif isinstance(node, InlineFragmentNode):
+                target = parent
+                if node.type_condition is not None:
+                    target = self.schema.get_type(node.type_condition.name.value)
+                d, c, inner = self.selections(node.selection_set, target, factor, level, seen)
+                fields += inner
+            elif isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in self.expanding:
+                    continue
+                self.expanding.add(name)
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                d, c, inner = self.selections(fragment.selection_set, target, factor, level, seen)
+                fields += inner
+                self.expanding.discard(name)
+            else:  # pragma: no cover - graphql-core has no other selection kinds
+                continue
+            depth, cost = max(depth, d), cost + c
+        return depth, cost, fields
+
+    def field(
+        self, node: FieldNode, parent: GraphQLNamedType | None, factor: int, level: int
+    ) -> tuple[int, int]:
+        if node.name.value in ("__schema", "__type"):
+            self.introspection = True
+        definition = self._definition(parent, node.name.value)
+        if node.selection_set is None:
+            return level, 0
+        target = get_named_type(definition.type) if definition is not None else None
+        if target is not None and is_leaf_type(target):
+            return level, 0
+        inner = factor if _is_connection(parent) else factor * self._size(node, definition)
+        depth, cost, _ = self.selections(node.selection_set, target, inner, level + 1)
+        return max(depth, level), factor + cost
+
+    def _definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+        # The meta fields by their place in the schema, as graphql-core resolves them.
+        if name == "__typename":
+            return TypeNameMetaFieldDef
+        if parent is not None and parent is self.schema.query_type:
+            if name == "__schema":
+                return SchemaMetaFieldDef
+            if name == "__type":
+                return TypeMetaFieldDef
+        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            found: GraphQLField | None = parent.fields.get(name)
+            return found
+        return None
+
+    def _size(self, node: FieldNode, definition: GraphQLField | None) -> int:
+        """How many items the field's value holds at most (1 for a single object)."""
+        first_arg = definition.args.get("first") if definition is not None else None
+        if first_arg is not None:
+            given = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
+            if isinstance(given, IntValueNode):
+                return max(int(given.value), 1)
+            if isinstance(given, VariableNode):
+                value = self.variables.get(given.name.value)
+                return max(value, 1) if isinstance(value, int) else self.max_page_size
+            default = first_arg.default_value
+            return default if isinstance(default, int) else self.max_page_size
+        if definition is None:
+            # Introspection fields and anything unknown: count as a list, the safe side.
+            return UNPAGED_LIST_SIZE
+        if is_list_type(get_nullable_type(definition.type)):
+            return UNPAGED_LIST_SIZE
+        return 1
+
+
+def measure(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any] | None,
+    max_page_size: int,
+) -> Measure:
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    walker = _Walker(schema, fragments, variables or {}, max_page_size)
+    depth, cost, roots = walker.selections(operation.selection_set, root, 1, 0)
+    return Measure(
+        depth=depth,
+        aliases=walker.aliases,
+        root_fields=len(roots),
+        cost=cost,
+        introspection=walker.introspection,
+    )
