@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,14 +23,22 @@ class ConfigError(ValueError):
     """A setting in the environment is missing or malformed."""
 
 
-def _int(env: dict[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+def read_int(
+    env: Mapping[str, str],
+    name: str,
+    default: int,
+    *,
+    minimum: int = 0,
+    kind: str = "an integer",
+) -> int:
+    """An integer setting; `kind` words the error ("a whole number of seconds")."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+        raise ConfigError(f"{name} must be {kind}, got {raw!r}") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
@@ -100,28 +109,28 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             data_dir=Path(env.get("DATA_DIR") or ".data"),
             host=env.get("HOST") or "127.0.0.1",
-            port=_int(env, "PORT", 8000, minimum=0),
+            port=read_int(env, "PORT", 8000, minimum=0),
             log_level=log_level,
-            db_pool_min=_int(env, "DB_POOL_MIN", 2, minimum=1),
-            db_pool_max=_int(env, "DB_POOL_MAX", 10, minimum=1),
-            db_statement_timeout_ms=_int(env, "DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=1),
-            max_page_size=_int(env, "MAX_PAGE_SIZE", 100, minimum=1),
+            db_pool_min=read_int(env, "DB_POOL_MIN", 2, minimum=1),
+            db_pool_max=read_int(env, "DB_POOL_MAX", 10, minimum=1),
+            db_statement_timeout_ms=read_int(env, "DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=1),
+            max_page_size=read_int(env, "MAX_PAGE_SIZE", 100, minimum=1),
             graphiql=_bool(env, "GRAPHIQL", True),
             policy_dir=Path(env.get("POLICY_DIR") or DEFAULT_POLICY_DIR),
-            deal_protection_days=_int(env, "DEAL_PROTECTION_DAYS", 90, minimum=1),
-            lead_sla_hours=_int(env, "LEAD_SLA_HOURS", 48, minimum=1),
-            jobs_interval_seconds=_int(env, "JOBS_INTERVAL_SECONDS", 60, minimum=0),
+            deal_protection_days=read_int(env, "DEAL_PROTECTION_DAYS", 90, minimum=1),
+            lead_sla_hours=read_int(env, "LEAD_SLA_HOURS", 48, minimum=1),
+            jobs_interval_seconds=read_int(env, "JOBS_INTERVAL_SECONDS", 60, minimum=0),
             cors_allowed_origins=_origins(env.get("CORS_ALLOWED_ORIGINS", "")),
-            subscriptions_max_per_connection=_int(
+            subscriptions_max_per_connection=read_int(
                 env, "SUBSCRIPTIONS_MAX_PER_CONNECTION", 10, minimum=1
             ),
-            subscription_queue_size=_int(env, "SUBSCRIPTION_QUEUE_SIZE", 100, minimum=1),
+            subscription_queue_size=read_int(env, "SUBSCRIPTION_QUEUE_SIZE", 100, minimum=1),
             rate_limit_per_user=_rate(env, "RATE_LIMIT_PER_USER", "600/minute"),
             rate_limit_per_api_key=_rate(env, "RATE_LIMIT_PER_API_KEY", "1200/minute"),
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
             limits=_limits(env),
-            max_request_bytes=_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
+            max_request_bytes=read_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
         )
         settings.validate()

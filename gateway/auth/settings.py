@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from gateway.config import ConfigError
+from gateway.config import ConfigError, read_int
+
+SECONDS = "a whole number of seconds"
 
 SECRET_FILE_NAME = "jwt-secret"
 # HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2); pyjwt warns below this.
@@ -41,12 +43,12 @@ class AuthSettings:
             jwt_issuer=_text(env, "JWT_ISSUER", "partner-gateway"),
             jwt_audience=_text(env, "JWT_AUDIENCE", "partner-gateway"),
             jwks_url=_jwks_url(env),
-            jwt_leeway_seconds=_seconds(env, "JWT_LEEWAY_SECONDS", 30, minimum=0),
-            jwks_refresh_cooldown_seconds=_seconds(
-                env, "JWKS_REFRESH_COOLDOWN_SECONDS", 30, minimum=0
+            jwt_leeway_seconds=read_int(env, "JWT_LEEWAY_SECONDS", 30, minimum=0, kind=SECONDS),
+            jwks_refresh_cooldown_seconds=read_int(
+                env, "JWKS_REFRESH_COOLDOWN_SECONDS", 30, minimum=0, kind=SECONDS
             ),
-            api_key_last_used_flush_seconds=_seconds(
-                env, "API_KEY_LAST_USED_FLUSH_SECONDS", 60, minimum=1
+            api_key_last_used_flush_seconds=read_int(
+                env, "API_KEY_LAST_USED_FLUSH_SECONDS", 60, minimum=1, kind=SECONDS
             ),
         )
 
@@ -58,19 +60,6 @@ def _text(env: Mapping[str, str], name: str, default: str) -> str:
     if raw != raw.strip():
         raise ConfigError(f"{name} must not start or end with whitespace, got {raw!r}")
     return raw
-
-
-def _seconds(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number of seconds, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    return value
 
 
 def _jwks_url(env: Mapping[str, str]) -> str | None:
