@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from gateway.auth.principal import Principal
-from gateway.store import deal_writes, registrations
+from gateway.store import deal_writes, outbox, registrations
 from gateway.store.notifications import DEAL_STATUS_CHANGED, notify
 from gateway.store.scope import RowScope
 from gateway.store.table import Row
@@ -153,6 +153,8 @@ async def register(
     )
     if deals or opportunities:
         await registrations.record_conflicts(conn, deal["id"], deals, opportunities)
+    # In the same transaction: the CRM hears of every registration that commits, and only those.
+    await outbox.enqueue_create(conn, deal["id"])
     return deal
 
 
@@ -223,7 +225,7 @@ async def approve(
             "id",
         ) from None
     now = _now()
-    return await deal_writes.update(
+    approved = await deal_writes.update(
         conn,
         deal["id"],
         {
@@ -232,6 +234,8 @@ async def approve(
             "protection_expires_at": now + timedelta(days=protection_days),
         },
     )
+    await outbox.enqueue_update(conn, deal["id"])
+    return approved
 
 
 async def reject(conn: asyncpg.Connection, deal: Row, reason: str, decided_by: str) -> Row:
@@ -240,9 +244,11 @@ async def reject(conn: asyncpg.Connection, deal: Row, reason: str, decided_by: s
     cleaned = " ".join(reason.split())
     if not 1 <= len(cleaned) <= 2000:
         raise Rejected(INVALID_INPUT, "give a reason of 1 to 2000 characters", "reason")
-    return await deal_writes.update(
+    rejected = await deal_writes.update(
         conn, deal["id"], {"status": "REJECTED", "rejection_reason": cleaned, "decided_at": _now()}
     )
+    await outbox.enqueue_update(conn, deal["id"])
+    return rejected
 
 
 async def request_extension(
@@ -283,7 +289,7 @@ async def close(conn: asyncpg.Connection, deal: Row, principal: Principal, won: 
     if "partner_rep" in principal.roles and principal.user_id != deal["owner_id"]:
         raise Rejected(NOT_FOUND, "no such deal", "id")
     await registrations.release_approval_slots(conn, [deal["id"]])
-    return await deal_writes.update(
+    closed = await deal_writes.update(
         conn,
         deal["id"],
         {
@@ -292,3 +298,5 @@ async def close(conn: asyncpg.Connection, deal: Row, principal: Principal, won: 
             "closed_at": _now(),
         },
     )
+    await outbox.enqueue_update(conn, deal["id"])
+    return closed
