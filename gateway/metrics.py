@@ -1,6 +1,6 @@
 """The gateway's Prometheus metrics, in one registry so tests and /metrics read the same numbers."""
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -27,4 +27,18 @@ GRAPHQL_DURATION = Histogram(
     "Time to execute a GraphQL operation, from parse to result.",
     registry=REGISTRY,
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+CRM_REQUESTS = Counter(
+    "gateway_crm_requests",
+    "HTTP requests to the CRM (token, GraphQL, REST), by outcome: ok, graphql_error, "
+    "session_expired, limit_exceeded, server_error, timeout, connection_error, auth_error, "
+    "client_error; circuit_open counts calls held back while the allowance circuit is open.",
+    ["outcome"],
+    registry=REGISTRY,
+)
+CRM_SYNC_LAG = Gauge(
+    "gateway_crm_sync_lag_seconds",
+    "Seconds since each CRM object was last mirrored successfully.",
+    ["object"],
+    registry=REGISTRY,
 )
