@@ -42,3 +42,17 @@ CRM_SYNC_LAG = Gauge(
     ["object"],
     registry=REGISTRY,
 )
+CRM_OUTBOX_ENTRIES = Gauge(
+    "gateway_crm_outbox_entries",
+    "CRM outbox entries by status (pending, delivered, failed), as of the last delivery pass; "
+    "a failed entry stays until someone acts on it.",
+    ["status"],
+    registry=REGISTRY,
+)
+CRM_OUTBOX_DELIVERIES = Counter(
+    "gateway_crm_outbox_deliveries",
+    "Outbox delivery attempts settled by this process, by outcome: delivered, retried, failed, "
+    "lease_lost (another worker took the entry over).",
+    ["outcome"],
+    registry=REGISTRY,
+)
