@@ -16,10 +16,11 @@ from pathlib import Path
 from gateway.authz.grant import Permissions
 from gateway.authz.permissions import ACTION_OBJECTS, ACTIONS, VENDOR_ROLES, compute_permissions
 from gateway.authz.policy import ROLES, Policy
-from gateway.authz.universe import POLICY_OBJECTS, FieldRef
+from gateway.authz.universe import POLICY_OBJECTS, SERVICE_OBJECT, FieldRef
 
-# Tiers are programme-wide reference data: readable or not, they have no rows to scope.
-SCOPED_OBJECTS = tuple(obj for obj in POLICY_OBJECTS if obj != "Tier")
+# Tiers are programme-wide reference data, and the federation SDL is the schema itself:
+# readable or not, they have no rows to scope.
+SCOPED_OBJECTS = tuple(obj for obj in POLICY_OBJECTS if obj not in ("Tier", SERVICE_OBJECT))
 
 READS = "reads.csv"
 ACTIONS_FILE = "actions.csv"

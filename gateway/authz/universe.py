@@ -8,9 +8,12 @@ from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
 
 from gateway.schema.node import NODE_TYPES
 
+# The federation subgraph's `_service { sdl }` (gateway/schema/federation.py), read as an object.
+SERVICE_OBJECT = "_Service"
+
 # The object types the policy talks about. Structural types (connections, edges, page info)
 # inherit their decision from the objects they carry.
-POLICY_OBJECTS = (*NODE_TYPES, "Tier", "AuditEvent")
+POLICY_OBJECTS = (*NODE_TYPES, "Tier", "AuditEvent", SERVICE_OBJECT)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ def refusal(
                 "aliases": m.aliases,
                 "root_fields": m.root_fields,
                 "cost": m.cost,
+                "representations": m.representations,
             },
         )
     except OperationRefused as exc:

@@ -12,6 +12,9 @@ lies under it by `first` (its default when absent; the page cap when a variable 
 unpaginated list multiplies it by `UNPAGED_LIST_SIZE` (a connection's `edges` and `nodes` are
 the page itself, not another list). Leaves (scalars, enums) are free: they are
 columns of rows already fetched.
+
+Federation's `_entities` multiplies what lies under it by the number of representations it is
+given, and that number is measured on its own (`representations`): each one is a row to fetch.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     OperationType,
     SchemaMetaFieldDef,
@@ -59,6 +63,7 @@ class Measure:
     root_fields: int
     cost: int
     introspection: bool  # the operation selects `__schema` or `__type` somewhere
+    representations: int  # federation entity references asked of `_entities`
 
 
 def count_tokens(query: str, stop_after: int) -> int:
@@ -91,6 +96,7 @@ class _Walker:
         self.max_page_size = max_page_size
         self.aliases = 0
         self.introspection = False
+        self.representations = 0
         self.expanding: set[str] = set()
 
     def selections(
@@ -149,6 +155,24 @@ class _Walker:
         depth, cost, _ = self.selections(node.selection_set, target, inner, level + 1)
         return max(depth, level), factor + cost
 
+    @property
+    def _entities_field(self) -> GraphQLField | None:
+        query = self.schema.query_type
+        return None if query is None else query.fields.get("_entities")
+
+    def _representations(self, node: FieldNode) -> int:
+        """The length of `_entities(representations:)`, given inline or as a variable (a single
+        value counts as a list of one, as GraphQL coerces it)."""
+        given = next(
+            (a.value for a in node.arguments or () if a.name.value == "representations"), None
+        )
+        if isinstance(given, VariableNode):
+            value = self.variables.get(given.name.value)
+            return len(value) if isinstance(value, list) else int(value is not None)
+        if isinstance(given, ListValueNode):
+            return len(given.values)
+        return int(given is not None)
+
     def _definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
         # The meta fields by their place in the schema, as graphql-core resolves them.
         if name == "__typename":
@@ -165,6 +189,10 @@ class _Walker:
 
     def _size(self, node: FieldNode, definition: GraphQLField | None) -> int:
         """How many items the field's value holds at most (1 for a single object)."""
+        if definition is not None and definition is self._entities_field:
+            count = self._representations(node)
+            self.representations += count
+            return max(count, 1)
         first_arg = definition.args.get("first") if definition is not None else None
         if first_arg is not None:
             given = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
@@ -203,4 +231,5 @@ def measure(
         root_fields=len(roots),
         cost=cost,
         introspection=walker.introspection,
+        representations=walker.representations,
     )

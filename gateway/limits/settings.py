@@ -1,9 +1,9 @@
 """Operation limits per caller: strict defaults for partners and API keys, looser for vendor staff.
 
 Env: `LIMIT_MAX_DEPTH`, `LIMIT_MAX_ALIASES`, `LIMIT_MAX_TOKENS`, `LIMIT_MAX_QUERY_LENGTH`,
-`LIMIT_MAX_ROOT_FIELDS`, `LIMIT_MAX_COST`, `LIMIT_INTROSPECTION` set the partner/API-key limits;
-the same names with `VENDOR_` in front set the vendor staff's. `LIMIT_ROLE_OVERRIDES` overrides
-single limits per role (`api_key` names API keys):
+`LIMIT_MAX_ROOT_FIELDS`, `LIMIT_MAX_COST`, `LIMIT_MAX_REPRESENTATIONS`, `LIMIT_INTROSPECTION` set
+the partner/API-key limits; the same names with `VENDOR_` in front set the vendor staff's.
+`LIMIT_ROLE_OVERRIDES` overrides single limits per role (`api_key` names API keys):
 `partner_admin:max_depth=12;api_key:introspection=true`.
 """
 
@@ -34,6 +34,8 @@ class OperationLimits:
     max_query_length: int = 15_000
     max_root_fields: int = 10
     max_cost: int = 5_000
+    # Federation `_entities` references per operation: a router asks for one page's worth.
+    max_representations: int = 1_000
     introspection: bool = False
 
 
@@ -45,6 +47,7 @@ VENDOR_LIMITS = OperationLimits(
     max_query_length=100_000,
     max_root_fields=50,
     max_cost=250_000,
+    max_representations=5_000,
     introspection=True,
 )
 
@@ -55,6 +58,7 @@ _ENV_NAMES = {
     "max_query_length": "MAX_QUERY_LENGTH",
     "max_root_fields": "MAX_ROOT_FIELDS",
     "max_cost": "MAX_COST",
+    "max_representations": "MAX_REPRESENTATIONS",
     "introspection": "INTROSPECTION",
 }
 

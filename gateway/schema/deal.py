@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from gateway.context import Context
+from gateway.resolvers.entities import entity_row
 from gateway.schema import partner as partner_types
 from gateway.schema import partner_user as partner_user_types
 from gateway.schema.enums import DealStage, DealStatus, Region
@@ -24,7 +25,9 @@ PartnerRef = Annotated["Partner", strawberry.lazy("gateway.schema.partner")]
 PartnerUserRef = Annotated["PartnerUser", strawberry.lazy("gateway.schema.partner_user")]
 
 
-@strawberry.type(description="A deal registered by a partner for one end customer.")
+@strawberry.federation.type(
+    keys=["id"], description="A deal registered by a partner for one end customer."
+)
 class Deal(Node):
     customer_name: str = strawberry.field(description="The end customer's company name.")
     customer_domain: str = strawberry.field(
@@ -89,6 +92,16 @@ class Deal(Node):
         ids = await loaders.conflicting_deal_ids_by_deal_id.load(self.deal_id)
         rows = await loaders.deal_by_id.load_many(ids)
         return [Deal.from_row(row) for row in rows if row is not None]
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID,  # noqa: A002 - the key
+    ) -> Self | None:
+        """`{__typename: "Deal", id}` from a federation router: what `node(id:)` finds."""
+        row = await entity_row(info.context, "Deal", id, info.context.loaders.deal_by_id)
+        return None if row is None else cls.from_row(row)
 
     @classmethod
     def from_row(cls, row: Row) -> Self:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Self
 import strawberry
 
 from gateway.context import Context
+from gateway.resolvers.entities import entity_row
 from gateway.schema import deal as deal_types
 from gateway.schema import partner as partner_types
 from gateway.schema import partner_user as partner_user_types
@@ -26,7 +27,9 @@ PartnerUserRef = Annotated["PartnerUser", strawberry.lazy("gateway.schema.partne
 DealRef = Annotated["Deal", strawberry.lazy("gateway.schema.deal")]
 
 
-@strawberry.type(description="A prospect the vendor distributes to partners.")
+@strawberry.federation.type(
+    keys=["id"], description="A prospect the vendor distributes to partners."
+)
 class Lead(Node):
     first_name: str = strawberry.field(description="Contact's first name.")
     last_name: str = strawberry.field(description="Contact's last name.")
@@ -80,6 +83,16 @@ class Lead(Node):
             return None
         row = await info.context.loaders.deal_by_id.load(self.converted_deal_id)
         return None if row is None else deal_types.Deal.from_row(row)
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID,  # noqa: A002 - the key
+    ) -> Self | None:
+        """`{__typename: "Lead", id}` from a federation router: what `node(id:)` finds."""
+        row = await entity_row(info.context, "Lead", id, info.context.loaders.lead_by_id)
+        return None if row is None else cls.from_row(row)
 
     @classmethod
     def from_row(cls, row: Row) -> Self:

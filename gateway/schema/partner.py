@@ -13,6 +13,7 @@ from gateway.resolvers import api_keys as api_key_resolvers
 from gateway.resolvers import deals as deal_resolvers
 from gateway.resolvers import leads as lead_resolvers
 from gateway.resolvers import partner_users as partner_user_resolvers
+from gateway.resolvers.entities import entity_row
 from gateway.schema import deal as deal_types
 from gateway.schema import inputs
 from gateway.schema import lead as lead_types
@@ -91,7 +92,7 @@ class TierProgress:
         )
 
 
-@strawberry.type(description="A partner organisation.")
+@strawberry.federation.type(keys=["id"], description="A partner organisation.")
 class Partner(Node):
     slug: str = strawberry.field(description="Short unique name, used in URLs and policies.")
     name: str = strawberry.field(description="Company name.")
@@ -197,6 +198,16 @@ class Partner(Node):
     async def api_keys(self, info: strawberry.Info[Context, None]) -> list[ApiKeyRef] | None:
         records = await api_key_resolvers.api_keys_of(info.context, self.partner_id)
         return [people_types.ApiKey.from_record(record) for record in records]
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID,  # noqa: A002 - the key
+    ) -> Self | None:
+        """`{__typename: "Partner", id}` from a federation router: what `node(id:)` finds."""
+        row = await entity_row(info.context, "Partner", id, info.context.loaders.partner_by_id)
+        return None if row is None else cls.from_row(row)
 
     @classmethod
     def from_row(cls, row: Row) -> Self:

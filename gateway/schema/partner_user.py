@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.context import Context
 from gateway.resolvers import deals as deal_resolvers
+from gateway.resolvers.entities import entity_row
 from gateway.schema import deal as deal_types
 from gateway.schema import inputs
 from gateway.schema import partner as partner_types
@@ -32,7 +33,7 @@ CertificationRef = Annotated["Certification", strawberry.lazy("gateway.schema.tr
 DEFAULT_PAGE = 20
 
 
-@strawberry.type(description="A person at a partner organisation.")
+@strawberry.federation.type(keys=["id"], description="A person at a partner organisation.")
 class PartnerUser(Node):
     email: str = strawberry.field(description="Work e-mail address; also the sign-in name.")
     first_name: str = strawberry.field(description="First name.")
@@ -87,6 +88,18 @@ class PartnerUser(Node):
     async def certifications(self, info: strawberry.Info[Context, None]) -> list[CertificationRef]:
         found = await info.context.loaders.certifications_by_user_id.load(self.user_id)
         return [training_types.Certification.from_row(row) for row in found]
+
+    @classmethod
+    async def resolve_reference(
+        cls,
+        info: strawberry.Info[Context, None],
+        id: strawberry.ID,  # noqa: A002 - the key
+    ) -> Self | None:
+        """`{__typename: "PartnerUser", id}` from a federation router: what `node(id:)` finds."""
+        row = await entity_row(
+            info.context, "PartnerUser", id, info.context.loaders.partner_user_by_id
+        )
+        return None if row is None else cls.from_row(row)
 
     @classmethod
     def from_row(cls, row: Row) -> Self:

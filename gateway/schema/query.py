@@ -20,6 +20,7 @@ from gateway.schema import inputs
 from gateway.schema.analytics import AnalyticsQueries
 from gateway.schema.audit import AuditEvent, AuditEventFilter
 from gateway.schema.deal import Deal
+from gateway.schema.federation import FederationQueries
 from gateway.schema.lead import Lead
 from gateway.schema.node import Node, from_global_id
 from gateway.schema.pagination import Connection
@@ -47,7 +48,7 @@ _NODE_SOURCES: dict[str, tuple[Callable[[Loaders], RowByIdLoader], Callable[[Row
 
 
 @strawberry.type(description="Read the partner programme's data.")
-class Query(AnalyticsQueries):
+class Query(AnalyticsQueries, FederationQueries):
     @strawberry.field(
         description="Any object by its global id; null when it does not exist or is not yours."
     )

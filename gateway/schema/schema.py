@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from gateway.limits.extension import OperationLimitsCheck
 from gateway.schema.deal import Deal
 from gateway.schema.error_codes import ErrorCodes
+from gateway.schema.federation import FEDERATION_VERSION
 from gateway.schema.lead import Lead
 from gateway.schema.metrics_extension import OperationMetrics
 from gateway.schema.mutation import Mutation
@@ -28,8 +29,11 @@ from gateway.subscriptions.websocket_only import SubscriptionsOverWebsocketOnly
 PARSED_OPERATIONS = 1024
 
 
-class GatewaySchema(strawberry.Schema):
-    """Strawberry logs every error with its traceback; ErrorCodes already logs the unexpected
+class GatewaySchema(strawberry.federation.Schema):
+    """Also an Apollo Federation 2 subgraph (gateway/schema/federation.py): `@key` on the entity
+    types, `_service` and `_entities` on Query; clients that never ask for those see no change.
+
+    Strawberry logs every error with its traceback; ErrorCodes already logs the unexpected
     ones in full, and a FORBIDDEN field or a bad argument is the caller's business, not an
     operator's. (Logging each would also let any caller flood the log.)"""
 
@@ -59,4 +63,5 @@ def build_schema() -> strawberry.Schema:
             OperationMetrics,
         ],
         config=StrawberryConfig(auto_camel_case=True),
+        federation_version=FEDERATION_VERSION,
     )
