@@ -7,8 +7,9 @@ from gateway.store.scope import RowScope
 
 # Objects that carry an owner (a partner user) and a partner, per store table.
 OWNED_OBJECTS = frozenset({"PartnerUser", "Deal", "Lead", "Enrollment", "Certification"})
-# An audit event belongs to the partner that acted (for a job: whose data it changed).
-PARTNER_OBJECTS = OWNED_OBJECTS | {"Partner", "AuditEvent"}
+# An audit event belongs to the partner that acted (for a job: whose data it changed); a CRM
+# outbox entry to its deal's partner.
+PARTNER_OBJECTS = OWNED_OBJECTS | {"Partner", "AuditEvent", "OutboxEntry"}
 
 # Broader first: when a caller holds several roles, the broadest scope of any role applies.
 BREADTH = {"all": 4, "managed_partners": 3, "own_partner": 2, "own_records": 1, "none": 0}

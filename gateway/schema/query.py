@@ -13,6 +13,7 @@ from gateway.loaders.registry import Loaders
 from gateway.resolvers import audit as audit_resolvers
 from gateway.resolvers import deals as deal_resolvers
 from gateway.resolvers import leads as lead_resolvers
+from gateway.resolvers import outbox as outbox_resolvers
 from gateway.resolvers import partners as partner_resolvers
 from gateway.resolvers import training as training_resolvers
 from gateway.resolvers.lists import require_read
@@ -23,6 +24,7 @@ from gateway.schema.deal import Deal
 from gateway.schema.federation import FederationQueries
 from gateway.schema.lead import Lead
 from gateway.schema.node import Node, from_global_id
+from gateway.schema.outbox import OutboxEntry, OutboxFilter
 from gateway.schema.pagination import Connection
 from gateway.schema.partner import Partner
 from gateway.schema.partner_user import PartnerUser
@@ -138,4 +140,20 @@ class Query(AnalyticsQueries, FederationQueries):
     ) -> Connection[AuditEvent] | None:
         return await audit_resolvers.audit_events(
             info.context, first, after, filter, AuditEvent.from_row
+        )
+
+    @strawberry.field(
+        description="The CRM write-back outbox, oldest first: each registration, approval, "
+        "rejection and close on its way to the CRM, and any that failed for good. Vendor staff "
+        "only (channel managers: their partners'); anyone else gets null with a FORBIDDEN error."
+    )
+    async def outbox(
+        self,
+        info: strawberry.Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        filter: OutboxFilter | None = None,  # noqa: A002 - the GraphQL argument's name
+    ) -> Connection[OutboxEntry] | None:
+        return await outbox_resolvers.outbox(
+            info.context, first, after, filter, OutboxEntry.from_row
         )
