@@ -8,6 +8,8 @@ import typer
 from graphql import GraphQLError
 
 from gateway.schema.contract import CONTRACT_FILE, changes, current_sdl, parse_sdl
+from gateway.schema.federation import subgraph_sdl
+from gateway.schema.schema import build_schema
 
 schema_app = typer.Typer(help="The schema as a contract.", no_args_is_help=True)
 
@@ -17,9 +19,14 @@ def export_command(
     output: Path | None = typer.Option(
         None, "--output", "-o", help=f"Write here (e.g. {CONTRACT_FILE.name}); stdout if omitted."
     ),
+    subgraph: bool = typer.Option(
+        False,
+        "--subgraph",
+        help="The federation subgraph SDL (with @link and @key), as `_service { sdl }` answers.",
+    ),
 ) -> None:
     """Print (or write) the schema in SDL, as committed in schema.graphql."""
-    sdl = current_sdl()
+    sdl = subgraph_sdl(build_schema()) if subgraph else current_sdl()
     if output is None:
         typer.echo(sdl, nl=False)
     else:
