@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from limits import parse
 
+from gateway.crm.settings import CrmConfigError, CrmSettings
 from gateway.limits.settings import LimitConfigError, LimitSettings
 
 if TYPE_CHECKING:
@@ -90,6 +91,8 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     max_request_bytes: int = 1_000_000
     auth: AuthSettings | None = None
+    # The CRM connector, mirror sync and live sources (gateway/crm/settings.py); no URL: none.
+    crm: CrmSettings = field(default_factory=CrmSettings)
 
     @property
     def embedded(self) -> bool:
@@ -132,6 +135,7 @@ class Settings:
             limits=_limits(env),
             max_request_bytes=read_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
+            crm=_crm(env),
         )
         settings.validate()
         return settings
@@ -172,6 +176,13 @@ def _limits(env: dict[str, str]) -> LimitSettings:
     try:
         return LimitSettings.from_env(env)
     except LimitConfigError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _crm(env: dict[str, str]) -> CrmSettings:
+    try:
+        return CrmSettings.from_env(env)
+    except CrmConfigError as exc:
         raise ConfigError(str(exc)) from None
 
 

@@ -20,6 +20,7 @@ from gateway.cli.banner import print_banner
 from gateway.cli.database import database_url
 from gateway.cli.jobs import jobs_app
 from gateway.cli.schema import schema_app
+from gateway.cli.sync import sync_command
 from gateway.cli.token import token_command
 from gateway.config import ConfigError, Settings
 from gateway.seed import (
@@ -43,6 +44,7 @@ app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(schema_app, name="schema")
 app.command("token")(token_command)
+app.command("sync")(sync_command)
 
 
 def _settings() -> Settings:
