@@ -24,6 +24,7 @@ from gateway.http.metrics_endpoint import metrics
 from gateway.http.request_id import RequestIdMiddleware
 from gateway.http.request_limits import RequestLimits
 from gateway.jobs.scheduler import JobScheduler
+from gateway.persisted.operations import PersistedOperations, configured_manifest
 from gateway.ratelimit.limiter import RateLimiter
 from gateway.ratelimit.middleware import RateLimitedGraphQL
 from gateway.schema.guard import guarded_fields
@@ -50,6 +51,7 @@ def create_app(
         schema_fields(schema._schema),
         guarded_fields(schema, POLICY_OBJECTS),
     )
+    manifest = configured_manifest(settings.persisted)  # a broken safelist stops the start too
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -67,6 +69,7 @@ def create_app(
         authorizer.start(interval=settings.policy_poll_seconds)
         app.state.events = EventBroker(settings.subscription_queue_size)
         app.state.rate_limiter = RateLimiter.from_settings(settings)
+        app.state.persisted = PersistedOperations.from_settings(settings, manifest)
         listener = NotificationListener(dsn, app.state.events)
         listener.start()
         jobs = JobScheduler(app.state.pool, settings)
@@ -80,6 +83,7 @@ def create_app(
             await app.state.authenticator.stop()
             await app.state.audit.stop()
             await app.state.rate_limiter.close()
+            await app.state.persisted.close()
             await app.state.pool.close()
 
     graphiql = GraphiQLPage(demo_tokens=graphiql_tokens or {})

@@ -91,6 +91,7 @@ async def issue_api_key(
     role: str,
     expires_at: datetime | None,
     created_by: str,
+    persisted_only: bool = False,
 ) -> IssuedApiKey:
     """Make and store a new key; raises ValueError for a bad request, UnknownPartner for a slug."""
     wanted = frozenset(scopes)
@@ -108,6 +109,7 @@ async def issue_api_key(
             role=role,
             expires_at=expires_at,
             created_by=created_by,
+            persisted_only=persisted_only,
         ),
     )
     return IssuedApiKey(record=record, key=f"{PREFIX}_{key_id}_{secret}")

@@ -146,4 +146,5 @@ def _key_principal(stored: StoredApiKey) -> Principal:
         managed_partner_ids=frozenset(),
         key_scopes=record.scopes,
         key_id=record.key_id,
+        persisted_only=record.persisted_only,
     )

@@ -24,6 +24,8 @@ class Principal:
     managed_partner_ids: frozenset[int]  # partners whose channel manager this vendor user is
     key_scopes: frozenset[str] | None  # an API key's scopes; None for people
     key_id: str | None
+    # An API key flagged at creation may run only the persisted operations manifest.
+    persisted_only: bool = False
 
     @property
     def is_vendor(self) -> bool:

@@ -47,6 +47,11 @@ def create(
     expires: str | None = typer.Option(
         None, "--expires", help="Lifetime such as 90d, 8h or 30m; by default it never expires."
     ),
+    persisted_only: bool = typer.Option(
+        False,
+        "--persisted-only",
+        help="The key may run only the operations in the persisted operations manifest.",
+    ),
 ) -> None:
     """Create a key and print it once: only its hash is stored, so it cannot be shown again."""
     settings, _ = load_settings()
@@ -72,6 +77,7 @@ def create(
             role=key_role,
             expires_at=expires_at,
             created_by=_operator(),
+            persisted_only=persisted_only,
         )
 
     try:
@@ -82,7 +88,8 @@ def create(
     owner = f"partner {record.partner_slug}" if record.partner_slug else "the vendor"
     console.print(
         f"Created API key [bold]{record.key_id}[/bold] ({escape(repr(record.name))}) for {owner}: "
-        f"role {record.role}, scopes {_scopes(record)}, expires {_when(record.expires_at)}.",
+        f"role {record.role}, scopes {_scopes(record)}, expires {_when(record.expires_at)}"
+        f"{', persisted operations only' if record.persisted_only else ''}.",
         highlight=False,
     )
     console.print(
@@ -120,7 +127,7 @@ def list_keys(
             escape(record.name),
             record.partner_slug or "(vendor)",
             record.role,
-            _scopes(record),
+            _scopes(record) + (" (persisted only)" if record.persisted_only else ""),
             _when(record.created_at),
             _when(record.expires_at),
             _when(record.revoked_at, never="-"),

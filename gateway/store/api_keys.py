@@ -33,6 +33,7 @@ class ApiKeyRecord:
     revoked_at: datetime | None
     last_used_at: datetime | None
     created_by: str
+    persisted_only: bool = False  # may run only the persisted operations manifest
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,13 @@ class NewApiKey:
     role: str
     expires_at: datetime | None
     created_by: str
+    persisted_only: bool = False
 
 
 # Every query below reads keys as `k` joined to their partner as `p`.
 _RECORD_COLUMNS = (
     "k.key_id, k.partner_id, p.slug AS partner_slug, k.name, k.scopes, k.role, k.created_at, "
-    "k.expires_at, k.revoked_at, k.last_used_at, k.created_by"
+    "k.expires_at, k.revoked_at, k.last_used_at, k.created_by, k.persisted_only"
 )
 
 
@@ -76,6 +78,7 @@ def _record(row: Row) -> ApiKeyRecord:
         revoked_at=row["revoked_at"],
         last_used_at=row["last_used_at"],
         created_by=row["created_by"],
+        persisted_only=row["persisted_only"],
     )
 
 
@@ -85,8 +88,9 @@ def _record(row: Row) -> ApiKeyRecord:
 _CREATE = f"""
 WITH k AS (
     INSERT INTO api_keys
-        (key_id, secret_hash, partner_id, name, scopes, role, expires_at, created_by)
-    SELECT $1, $2, p.id, $4, $5::text[], $6, $7, $8
+        (key_id, secret_hash, partner_id, name, scopes, role, expires_at, created_by,
+         persisted_only)
+    SELECT $1, $2, p.id, $4, $5::text[], $6, $7, $8, $9
     FROM (SELECT 1) AS one LEFT JOIN partners p ON p.slug = $3::text
     WHERE ($3::text IS NULL) = (p.id IS NULL)
     RETURNING *
@@ -106,6 +110,7 @@ async def create(db: Executor, key: NewApiKey) -> ApiKeyRecord:
         key.role,
         key.expires_at,
         key.created_by,
+        key.persisted_only,
     )
     if row is None:
         assert key.partner_slug is not None  # a vendor key is always inserted

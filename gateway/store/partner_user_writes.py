@@ -66,7 +66,7 @@ async def deactivate(conn: asyncpg.Connection, user_id: int) -> Row:
 _RECORD_FIELDS = tuple(field.name for field in dataclasses.fields(ApiKeyRecord))
 _KEYS_OF_PARTNERS = """
 SELECT k.key_id, k.partner_id, p.slug AS partner_slug, k.name, k.scopes, k.role, k.created_at,
-       k.expires_at, k.revoked_at, k.last_used_at, k.created_by
+       k.expires_at, k.revoked_at, k.last_used_at, k.created_by, k.persisted_only
 FROM api_keys k JOIN partners p ON p.id = k.partner_id
 WHERE k.partner_id = ANY($1::bigint[])
 ORDER BY k.partner_id, k.id

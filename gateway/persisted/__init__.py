@@ -1,0 +1,1 @@
+"""Persisted operations: a safelist manifest and automatic persisted queries (APQ)."""
