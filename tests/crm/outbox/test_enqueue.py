@@ -1,0 +1,166 @@
+"""A deal change and its outbox entry commit together, or not at all (no CRM needed here)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import asyncpg
+import httpx
+import pytest
+
+from gateway.app import create_app
+from gateway.config import Settings
+from gateway.schema.node import from_global_id, to_global_id
+from tests.crm.outbox.support import (
+    APPROVE,
+    CLOSE,
+    OUTBOX,
+    REGISTER,
+    entries_of,
+    register,
+    registration,
+)
+from tests.support.graphql import GraphQLClient
+
+Bearer = Callable[[str], dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+async def gateway(outbox_dsn: str, settings: Settings) -> AsyncIterator[GraphQLClient]:
+    app = create_app(settings, outbox_dsn)  # no CRM configured: entries wait in the outbox
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+            yield GraphQLClient(http)
+
+
+def db_id(global_id: str) -> int:
+    return from_global_id(global_id, expected="Deal")[1]
+
+
+async def test_register_approve_close_each_write_one_entry_in_order(
+    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+) -> None:
+    rep = gateway.as_(bearer("rep@acme.example"))
+    deal = await register(rep)
+    assert [(e["operation"], e["deal_status"], e["status"]) for e in await entries_of(
+        db, db_id(deal)
+    )] == [("create", "PENDING", "pending")]
+
+    approved = await gateway.as_(bearer("admin@vendor.example")).data(APPROVE, {"id": deal})
+    assert approved["approveDeal"]["userErrors"] == []
+    closed = await rep.data(CLOSE, {"id": deal, "outcome": "WON"})
+    assert closed["closeDeal"]["userErrors"] == []
+
+    entries = await entries_of(db, db_id(deal))
+    assert [(e["operation"], e["deal_status"]) for e in entries] == [
+        ("create", "PENDING"),
+        ("update", "APPROVED"),
+        ("update", "WON"),
+    ]
+    assert all(e["status"] == "pending" and e["attempts"] == 0 for e in entries)
+
+
+async def test_a_refused_registration_writes_neither_deal_nor_entry(
+    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+) -> None:
+    before = await db.fetchval("SELECT count(*) FROM crm_outbox")
+    deals_before = await db.fetchval("SELECT count(*) FROM deals")
+    data = await gateway.as_(bearer("rep@acme.example")).data(
+        REGISTER, {"input": registration(products=["not a product"])}
+    )
+    assert data["registerDeal"]["deal"] is None
+    assert data["registerDeal"]["userErrors"][0]["code"] == "INVALID_PRODUCT"
+    assert await db.fetchval("SELECT count(*) FROM crm_outbox") == before
+    assert await db.fetchval("SELECT count(*) FROM deals") == deals_before
+
+
+async def test_when_the_entry_cannot_be_written_the_registration_is_not_either(
+    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+) -> None:
+    deals_before = await db.fetchval("SELECT count(*) FROM deals")
+    # NOT VALID: existing rows stay; every new entry is refused by the database.
+    await db.execute(
+        "ALTER TABLE crm_outbox ADD CONSTRAINT test_refuse_all CHECK (false) NOT VALID"
+    )
+    try:
+        body = await gateway.as_(bearer("rep@acme.example")).execute(
+            REGISTER, {"input": registration()}
+        )
+    finally:
+        await db.execute("ALTER TABLE crm_outbox DROP CONSTRAINT test_refuse_all")
+    assert body["data"] is None  # registerDeal is non-null, so the error nulls the data
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "crm_outbox" not in str(body)  # no SQL leaks to the caller
+    assert await db.fetchval("SELECT count(*) FROM deals") == deals_before
+
+
+async def test_approving_a_deal_the_crm_never_heard_of_creates_its_lead_first(
+    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+) -> None:
+    """A bulk-loaded pending deal without a Lead id (and no entry): an update needs a record."""
+    deal_id = await db.fetchval(
+        "SELECT d.id FROM deals d WHERE d.status = 'PENDING' AND d.crm_lead_id IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM crm_outbox o WHERE o.deal_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM deal_conflicts c WHERE c.deal_id = d.id) "
+        "ORDER BY d.id LIMIT 1"
+    )
+    assert deal_id is not None, "the seed has unsynced pending deals"
+    data = await gateway.as_(bearer("admin@vendor.example")).data(
+        APPROVE, {"id": to_global_id("Deal", deal_id)}
+    )
+    assert data["approveDeal"]["userErrors"] == []
+    assert [(e["operation"], e["deal_status"]) for e in await entries_of(db, deal_id)] == [
+        ("create", "APPROVED"),
+        ("update", "APPROVED"),
+    ]
+
+
+async def test_approving_a_synced_deal_writes_only_the_update(
+    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+) -> None:
+    deal_id = await db.fetchval(
+        "SELECT d.id FROM deals d WHERE d.status = 'PENDING' AND d.crm_lead_id IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM deal_conflicts c WHERE c.deal_id = d.id) "
+        "ORDER BY d.id LIMIT 1"
+    )
+    assert deal_id is not None, "the seed has synced pending deals"
+    data = await gateway.as_(bearer("admin@vendor.example")).data(
+        APPROVE, {"id": to_global_id("Deal", deal_id)}
+    )
+    assert data["approveDeal"]["userErrors"] == []
+    assert [(e["operation"], e["deal_status"]) for e in await entries_of(db, deal_id)] == [
+        ("update", "APPROVED")
+    ]
+
+
+async def test_the_outbox_is_for_vendor_staff_and_scoped_for_channel_managers(
+    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+) -> None:
+    await register(gateway.as_(bearer("rep@acme.example")))
+    await register(gateway.as_(bearer("rep@globex.example")))
+    everything = await db.fetch("SELECT id, partner_id FROM crm_outbox ORDER BY id")
+
+    admin = await gateway.as_(bearer("admin@vendor.example")).data(OUTBOX, {"first": 100})
+    assert admin["outbox"]["totalCount"] == len(everything)
+    assert [int(n["id"]) for n in admin["outbox"]["nodes"]] == [r["id"] for r in everything]
+    analyst = await gateway.as_(bearer("analyst@vendor.example")).data(OUTBOX)
+    assert analyst["outbox"]["totalCount"] == len(everything)
+
+    managed = {
+        r["id"]
+        for r in await db.fetch(
+            "SELECT p.id FROM partners p JOIN vendor_users v ON v.id = p.channel_manager_id "
+            "WHERE v.email = 'cm@vendor.example'"
+        )
+    }
+    cm = await gateway.as_(bearer("cm@vendor.example")).data(OUTBOX, {"first": 100})
+    assert {int(n["id"]) for n in cm["outbox"]["nodes"]} == {
+        r["id"] for r in everything if r["partner_id"] in managed
+    }
+    assert 0 < cm["outbox"]["totalCount"] < len(everything)
+
+    for email in ("rep@acme.example", "admin@acme.example"):
+        body = await gateway.as_(bearer(email)).execute(OUTBOX)
+        assert body["data"] == {"outbox": None}
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
