@@ -17,8 +17,11 @@ from gateway.auth.settings import AuthSettings
 from gateway.cli.apikeys import apikeys_app
 from gateway.cli.authz import authz_app
 from gateway.cli.banner import print_banner
+from gateway.cli.crm_sandbox import crm_sandbox_command
 from gateway.cli.database import database_url
 from gateway.cli.jobs import jobs_app
+from gateway.cli.outbox import outbox_app
+from gateway.cli.persisted import persisted_app
 from gateway.cli.schema import schema_app
 from gateway.cli.sync import sync_command
 from gateway.cli.token import token_command
@@ -42,8 +45,11 @@ console = Console(stderr=True)
 app.add_typer(authz_app, name="authz")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(outbox_app, name="outbox")
 app.add_typer(schema_app, name="schema")
+app.add_typer(persisted_app, name="persisted")
 app.command("token")(token_command)
+app.command("crm-sandbox")(crm_sandbox_command)
 app.command("sync")(sync_command)
 
 
