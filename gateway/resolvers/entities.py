@@ -18,6 +18,15 @@ async def entity_row(
     _, row_id = from_global_id(global_id, expected=type_name)
     row = await loader.load(row_id) if context.grant.can_read_object(type_name) else None
     if row is None:
-        reason = "not found or outside the caller's scope"
-        record_denial(context, "entities", type_name, reason, object_id=row_id)
+        # One event per type per request (the first id), as field denials are folded: a
+        # router's list of references would otherwise write a thousand events per request.
+        reason = "not found or outside the caller's scope (the first such reference)"
+        record_denial(
+            context,
+            "entities",
+            type_name,
+            reason,
+            object_id=row_id,
+            once_key=f"_entities:{type_name}",
+        )
     return row
