@@ -90,6 +90,9 @@ class Settings:
     # Operation limits per caller (gateway/limits/settings.py) and the request body's cap.
     limits: LimitSettings = field(default_factory=LimitSettings)
     max_request_bytes: int = 1_000_000
+    # Known queries answered by a plan compiled once per text (gateway/compiled); off: always
+    # Strawberry's per-field execution (for comparison: the answers are the same).
+    compiled_execution: bool = True
     auth: AuthSettings | None = None
     # The CRM connector, mirror sync and live sources (gateway/crm/settings.py); no URL: none.
     crm: CrmSettings = field(default_factory=CrmSettings)
@@ -134,6 +137,7 @@ class Settings:
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
             limits=_limits(env),
             max_request_bytes=read_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
+            compiled_execution=_bool(env, "COMPILED_EXECUTION", True),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
             crm=_crm(env),
         )

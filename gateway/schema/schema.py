@@ -8,6 +8,7 @@ from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from gateway.compiled.executor import CompiledExecutor
 from gateway.limits.extension import OperationLimitsCheck
 from gateway.schema.deal import Deal
 from gateway.schema.error_codes import ErrorCodes
@@ -64,4 +65,6 @@ def build_schema() -> strawberry.Schema:
         ],
         config=StrawberryConfig(auto_camel_case=True),
         federation_version=FEDERATION_VERSION,
+        # Queries with a compiled plan skip per-field resolution (gateway/compiled).
+        execution_context_class=CompiledExecutor,
     )

@@ -1,0 +1,2 @@
+"""Compiled execution: each known query text planned once, then answered over rows without
+per-field resolution."""
