@@ -13,7 +13,7 @@ SERVICE_OBJECT = "_Service"
 
 # The object types the policy talks about. Structural types (connections, edges, page info)
 # inherit their decision from the objects they carry.
-POLICY_OBJECTS = (*NODE_TYPES, "Tier", "AuditEvent", "OutboxEntry", SERVICE_OBJECT)
+POLICY_OBJECTS = (*NODE_TYPES, "Tier", "AuditEvent", "OutboxEntry", "CrmSyncStatus", SERVICE_OBJECT)
 
 
 @dataclass(frozen=True)

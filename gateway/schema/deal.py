@@ -55,6 +55,11 @@ class Deal(Node):
     crm_opportunity_id: str | None = strawberry.field(
         description="Id of the opportunity in the vendor's CRM, once it exists."
     )
+    crm_id: str | None = strawberry.field(
+        description="Vendor-only: the registration's Lead Id in the CRM (a registration is a "
+        "Lead there until it is converted into `crmOpportunityId`).",
+        extensions=guarded(),
+    )
     registered_at: datetime = strawberry.field(description="When the partner registered it.")
     decided_at: datetime | None = strawberry.field(
         description="When the vendor approved or rejected it."
@@ -121,6 +126,7 @@ class Deal(Node):
             internal_notes=row["internal_notes"],
             discount_pct=row["discount_pct"],
             crm_opportunity_id=row["crm_opportunity_id"],
+            crm_id=row["crm_lead_id"],
             registered_at=row["registered_at"],
             decided_at=row["decided_at"],
             closed_at=row["closed_at"],

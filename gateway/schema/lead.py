@@ -47,6 +47,10 @@ class Lead(Node):
         description="Vendor-internal lead score, 0 to 100.", extensions=guarded()
     )
     status: LeadStatus = strawberry.field(description="Distribution status.")
+    crm_id: str | None = strawberry.field(
+        description="Vendor-only: the Lead Id in the CRM, once the lead is there.",
+        extensions=guarded(),
+    )
     assigned_at: datetime | None = strawberry.field(description="When it was offered.")
     sla_deadline: datetime | None = strawberry.field(
         description="Accept or reject before this instant, or the lead is recalled."
@@ -108,6 +112,7 @@ class Lead(Node):
             source=LeadSource(row["source"]),
             score=row["score"],
             status=LeadStatus(row["status"]),
+            crm_id=row["crm_lead_id"],
             assigned_at=row["assigned_at"],
             sla_deadline=row["sla_deadline"],
             created_at=row["created_at"],

@@ -110,6 +110,11 @@ class Partner(Node):
         description="Vendor-only: annual contract value.", extensions=guarded()
     )
     crm_account_id: str | None = strawberry.field(description="Id of the account in the CRM.")
+    crm_id: str | None = strawberry.field(
+        description="Vendor-only: the partner's Account Id in the CRM, the key the mirror "
+        "matches it by.",
+        extensions=guarded(),
+    )
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
     partner_id: strawberry.Private[int]
@@ -225,6 +230,7 @@ class Partner(Node):
             internal_rating=row["internal_rating"],
             contract_value=row["contract_value"],
             crm_account_id=row["crm_account_id"],
+            crm_id=row["crm_account_id"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
             partner_id=row["id"],

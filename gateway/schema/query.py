@@ -11,6 +11,7 @@ from gateway.context import Context
 from gateway.loaders.batching import RowByIdLoader
 from gateway.loaders.registry import Loaders
 from gateway.resolvers import audit as audit_resolvers
+from gateway.resolvers import crm_sync as crm_sync_resolvers
 from gateway.resolvers import deals as deal_resolvers
 from gateway.resolvers import leads as lead_resolvers
 from gateway.resolvers import outbox as outbox_resolvers
@@ -20,6 +21,7 @@ from gateway.resolvers.lists import require_read
 from gateway.schema import inputs
 from gateway.schema.analytics import AnalyticsQueries
 from gateway.schema.audit import AuditEvent, AuditEventFilter
+from gateway.schema.crm_sync import CrmSyncStatus
 from gateway.schema.deal import Deal
 from gateway.schema.federation import FederationQueries
 from gateway.schema.lead import Lead
@@ -157,3 +159,13 @@ class Query(AnalyticsQueries, FederationQueries):
         return await outbox_resolvers.outbox(
             info.context, first, after, filter, OutboxEntry.from_row
         )
+
+    @strawberry.field(
+        description="The CRM mirror per object (Account, Lead, Opportunity): last success, lag, "
+        "records and last error. Vendor staff only; anyone else gets null with a FORBIDDEN "
+        "error."
+    )
+    async def sync_status(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[CrmSyncStatus] | None:
+        return await crm_sync_resolvers.sync_status(info.context, CrmSyncStatus.from_row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from gateway.store.database import Executor
 
@@ -113,3 +114,27 @@ async def try_lock(conn: Executor, object_key: str) -> bool:
 
 async def unlock(conn: Executor, object_key: str) -> None:
     await conn.execute("SELECT pg_advisory_unlock(hashtext('crm-sync:' || $1))", object_key)
+
+
+async def status_rows(db: Executor) -> list[Any]:
+    """Per mirrored object, in sync order: its state, its live records and its lag, one
+    statement (objects never synced come back with nulls)."""
+    return list(await db.fetch(_STATUS))
+
+
+_STATUS = """
+SELECT o.object, s.last_success_at, s.last_attempt_at, s.last_run_records, s.last_error,
+       s.last_error_at, s.cursor_modstamp, s.full_started_at IS NOT NULL AS full_resync,
+       extract(epoch FROM now() - s.last_success_at)::float8 AS lag_seconds,
+       coalesce(c.records, 0) AS records
+FROM (VALUES (1, 'Account'), (2, 'Lead'), (3, 'Opportunity')) AS o(position, object)
+LEFT JOIN crm_sync_state s ON s.object = o.object
+LEFT JOIN (
+    SELECT 'Account' AS object, count(*) AS records FROM crm_accounts WHERE deleted_at IS NULL
+    UNION ALL
+    SELECT 'Lead', count(*) FROM crm_leads WHERE deleted_at IS NULL
+    UNION ALL
+    SELECT 'Opportunity', count(*) FROM crm_opportunities WHERE deleted_at IS NULL
+) AS c ON c.object = o.object
+ORDER BY o.position
+"""
