@@ -22,6 +22,9 @@ def _bearer(request: Request) -> str | None:
 def crm_endpoint(handler: Endpoint, *, needs_session: bool = True) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         sandbox = sandbox_of(request)
+        # The body is in before any fault: a held request goes on after its caller gave up, as a
+        # real org commits a write whose answer never arrives (the outbox's lost-answer case).
+        await request.body()
         failure = await sandbox.faults.before_request()
         if failure is not None:
             return server_unavailable(failure)
