@@ -20,7 +20,7 @@ OUTBOX = Table(
         "id", "deal_id", "partner_id", "operation", "deal_status", "status", "attempts",
         "next_attempt_at", "last_error", "failure", "crm_record_id", "created_at",
         "delivered_at", "updated_at",
-    ),
+    ),  # fmt: skip
     scoped=ScopedColumns(partner="partner_id", owner=None),
     order_columns=frozenset({"id"}),
 )

@@ -48,9 +48,7 @@ def outbox_client(settings: CrmSettings) -> CrmClient:
     return CrmClient(dataclasses.replace(settings, retry_attempts=1))
 
 
-async def deliver_pass(
-    pool: asyncpg.Pool, crm: CrmClient, settings: OutboxSettings
-) -> PassReport:
+async def deliver_pass(pool: asyncpg.Pool, crm: CrmClient, settings: OutboxSettings) -> PassReport:
     """Deliver due entries until none is left, `batch_size` are settled, or the CRM pauses us."""
     report = PassReport()
     try:
@@ -64,8 +62,7 @@ async def deliver_pass(
                 report.delivered += 1
             elif isinstance(settlement, Failed):
                 report.failed += 1
-                log.error("outbox entry %s failed for good: %s", claimed[0]["id"],
-                          settlement.error)
+                log.error("outbox entry %s failed for good: %s", claimed[0]["id"], settlement.error)
             else:
                 report.retried += 1
                 if settlement.pause:

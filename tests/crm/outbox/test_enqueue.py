@@ -10,12 +10,13 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.schema.node import from_global_id, to_global_id
+from gateway.schema.node import to_global_id
 from tests.crm.outbox.support import (
     APPROVE,
     CLOSE,
     OUTBOX,
     REGISTER,
+    db_id,
     entries_of,
     register,
     registration,
@@ -34,18 +35,14 @@ async def gateway(outbox_dsn: str, settings: Settings) -> AsyncIterator[GraphQLC
             yield GraphQLClient(http)
 
 
-def db_id(global_id: str) -> int:
-    return from_global_id(global_id, expected="Deal")[1]
-
-
 async def test_register_approve_close_each_write_one_entry_in_order(
     gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
 ) -> None:
     rep = gateway.as_(bearer("rep@acme.example"))
     deal = await register(rep)
-    assert [(e["operation"], e["deal_status"], e["status"]) for e in await entries_of(
-        db, db_id(deal)
-    )] == [("create", "PENDING", "pending")]
+    assert [
+        (e["operation"], e["deal_status"], e["status"]) for e in await entries_of(db, db_id(deal))
+    ] == [("create", "PENDING", "pending")]
 
     approved = await gateway.as_(bearer("admin@vendor.example")).data(APPROVE, {"id": deal})
     assert approved["approveDeal"]["userErrors"] == []
