@@ -16,6 +16,7 @@ from gateway.auth.authenticate import Authenticator
 from gateway.authz.authorizer import Authorizer
 from gateway.authz.universe import POLICY_OBJECTS, schema_fields
 from gateway.config import ConfigError, Settings
+from gateway.crm.outbox.worker import OutboxWorker
 from gateway.crm.runtime import CrmRuntime
 from gateway.http.authentication import AuthenticatedGraphQL
 from gateway.http.graphiql import ASSETS_PATH, OWN_STATIC_DIR, OWN_STATIC_PATH, GraphiQLPage
@@ -78,10 +79,13 @@ def create_app(
         # The CRM client (live reads) and the periodic mirror sync; nothing without CRM_URL.
         app.state.crm = CrmRuntime(app.state.pool, settings.crm)
         await app.state.crm.start()
+        outbox = OutboxWorker(app.state.pool, settings.crm, settings.outbox)
+        outbox.start()
         try:
             yield
         finally:
             await app.state.crm.stop()
+            await outbox.stop()
             await jobs.stop()
             await listener.stop()
             await authorizer.stop()
