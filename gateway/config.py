@@ -15,6 +15,7 @@ from gateway.limits.settings import LimitConfigError, LimitSettings
 
 if TYPE_CHECKING:
     from gateway.auth.settings import AuthSettings
+    from gateway.crm.outbox.settings import OutboxSettings
 
 # The policies shipped beside the package (a source checkout or an editable install).
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[1] / "policies"
@@ -94,6 +95,8 @@ class Settings:
     # Strawberry's per-field execution (for comparison: the answers are the same).
     compiled_execution: bool = True
     auth: AuthSettings | None = None
+    # Write-back to the CRM through the outbox (gateway/crm/outbox/settings.py).
+    outbox: OutboxSettings = field(default_factory=lambda: _default_outbox())
     # The CRM connector, mirror sync and live sources (gateway/crm/settings.py); no URL: none.
     crm: CrmSettings = field(default_factory=CrmSettings)
 
@@ -105,6 +108,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         from gateway.auth.settings import AuthSettings  # it reads ConfigError from here
+        from gateway.crm.outbox.settings import OutboxSettings  # and read_int
 
         env = dict(os.environ if environ is None else environ)
         log_level = env.get("LOG_LEVEL", "info").strip().lower()
@@ -139,6 +143,7 @@ class Settings:
             max_request_bytes=read_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
             compiled_execution=_bool(env, "COMPILED_EXECUTION", True),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
+            outbox=OutboxSettings.from_env(env),
             crm=_crm(env),
         )
         settings.validate()
@@ -151,6 +156,12 @@ class Settings:
             raise ConfigError(f"PORT must be at most 65535, got {self.port}")
         if not (self.policy_dir / "policy.csv").is_file():
             raise ConfigError(f"POLICY_DIR={self.policy_dir} holds no policy.csv")
+
+
+def _default_outbox() -> OutboxSettings:
+    from gateway.crm.outbox.settings import OutboxSettings  # it reads read_int from here
+
+    return OutboxSettings()
 
 
 def _rate(env: dict[str, str], name: str, default: str) -> str | None:
