@@ -106,11 +106,10 @@ class PersistedOperations:
         query_hash = _persisted_query(extensions)
         safelisted_only = self.settings.safelist_required(principal)
         if query_hash is None:
-            if safelisted_only and (
-                query is None or self.manifest.body(operation_hash(query)) is None
-            ):
-                raise _not_in_safelist()
-            return query
+            if safelisted_only and query is not None:
+                if self.manifest.body(operation_hash(query)) is None:
+                    raise _not_in_safelist()
+            return query  # None: no query at all, which the view answers 400
         if query is not None:
             if operation_hash(query) != query_hash:
                 raise PersistedQueryError(

@@ -69,6 +69,10 @@ async def test_a_role_held_to_the_safelist(serve: Serve, settings: Settings) -> 
         # A query someone else registered is not on the safelist either.
         assert_served(await post(http, apq(FREE_TEXT, with_text=True), ADMIN))
         assert_refused(await post(http, apq(FREE_TEXT, with_text=False), REP))
+        # No operation at all is a malformed request, as for anyone.
+        empty = await post(http, {"variables": {}}, REP)
+        assert empty.status_code == 400, empty.text
+        assert empty.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
         # Other roles are unaffected.
         assert_served(await post(http, {"query": FREE_TEXT}, PARTNER_ADMIN))
 
