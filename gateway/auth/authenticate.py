@@ -7,7 +7,8 @@ validity is never cached, so a revoked key is refused on its very next request.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from gateway.auth.api_keys import UNKNOWN_KEY_HASH, parse_api_key, secret_matches
@@ -26,10 +27,11 @@ from gateway.auth.last_used import LastUsedRecorder
 from gateway.auth.people import SUSPENDED, person_principal
 from gateway.auth.principal import Principal
 from gateway.auth.settings import AuthSettings
+from gateway.errors import DATABASE_UNAVAILABLE
 from gateway.store import api_keys as api_keys_store
 from gateway.store import identities
 from gateway.store.api_keys import StoredApiKey
-from gateway.store.database import Executor
+from gateway.store.database import Executor, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,8 @@ class Authenticator:
 
     async def _by_token(self, token: str) -> Principal:
         claims = await self._tokens.verify(token)
-        accounts = await identities.fetch_by_email(self._db, claims.subject)
+        with _database_errors():
+            accounts = await identities.fetch_by_email(self._db, claims.subject)
         try:
             return person_principal(claims, accounts)
         except AuthenticationError as refusal:
@@ -84,7 +87,8 @@ class Authenticator:
             raise AuthenticationError(
                 INVALID_API_KEY, "the API key is malformed (expected pgw_<key id>_<secret>)"
             )
-        stored = await api_keys_store.fetch_by_key_id(self._db, parsed.key_id)
+        with _database_errors():
+            stored = await api_keys_store.fetch_by_key_id(self._db, parsed.key_id)
         expected = stored.secret_hash if stored is not None else UNKNOWN_KEY_HASH
         # Checked before revocation or expiry, so only the key's holder learns its state.
         if not secret_matches(parsed.secret, expected) or stored is None:
@@ -94,6 +98,20 @@ class Authenticator:
         _ensure_usable(stored, now)
         self.last_used.note(parsed.key_id, now)
         return _key_principal(stored)
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """The database being away is said with a code (answered 503), not a stack trace."""
+    try:
+        yield
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        log.warning("could not authenticate: the database is unavailable (%r)", exc)
+        raise AuthenticationError(
+            DATABASE_UNAVAILABLE, "The database is unavailable; try again shortly"
+        ) from None
 
 
 def _present(value: str | None) -> str | None:

@@ -18,6 +18,7 @@ from gateway.auth.errors import (
     UNAUTHENTICATED,
     AuthenticationError,
 )
+from gateway.errors import DATABASE_UNAVAILABLE
 
 CHALLENGE = 'Bearer realm="partner-gateway"'
 
@@ -32,8 +33,9 @@ def wants_graphiql(request: Request) -> bool:
 
 def unauthorized(exc: AuthenticationError) -> Response:
     body: dict[str, Any] = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
-    if exc.code == AUTHENTICATION_UNAVAILABLE:
-        # Our identity provider is down, not the caller's fault: ask them to come back.
+    if exc.code in (AUTHENTICATION_UNAVAILABLE, DATABASE_UNAVAILABLE):
+        # Our identity provider or database is down, not the caller's fault: ask them to come
+        # back.
         return Response(
             orjson.dumps(body),
             status_code=503,

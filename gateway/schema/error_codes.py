@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from gateway import errors
+from gateway.store.database import is_unavailable
 
 log = logging.getLogger("gateway.errors")
 
@@ -65,7 +66,7 @@ def classify(error: GraphQLError) -> GraphQLError:
     if isinstance(original, asyncpg.QueryCanceledError):
         log.warning("statement timed out at %s", error.path)
         return _masked(error, "The query took too long and was stopped", errors.TIMEOUT)
-    if isinstance(original, OSError | asyncpg.InterfaceError | asyncpg.CannotConnectNowError):
+    if original is not None and is_unavailable(original):
         log.error("database unreachable at %s: %r", error.path, original)
         return _masked(error, "The database is unavailable", errors.DATABASE_UNAVAILABLE)
     log.error("unexpected error at %s", error.path, exc_info=original)

@@ -36,6 +36,30 @@ def mark_background() -> None:
     statement_source.set("background")
 
 
+# The database is away (stopped, restarting, unreachable, out of connections) rather than the
+# statement being wrong: the caller may retry later. A cancelled statement (QueryCanceledError,
+# also an operator-intervention error) is a timeout, not this.
+_UNAVAILABLE = (
+    OSError,  # refused, reset, no socket file
+    TimeoutError,  # no connection within CONNECT_TIMEOUT_SECONDS
+    asyncpg.InterfaceError,  # the pool is closing, a connection is closed
+    asyncpg.PostgresConnectionError,  # class 08: the connection was lost mid-statement
+    asyncpg.AdminShutdownError,  # the server is shutting down
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,  # the server is starting up
+    asyncpg.TooManyConnectionsError,
+    # A statement sent on a connection the server is terminating at that moment: asyncpg's
+    # protocol refuses the state change ("another operation is in progress"). Seen in
+    # tests/faults when Postgres stops under load.
+    asyncpg.InternalClientError,
+)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database cannot be reached now, not that the query is bad."""
+    return isinstance(exc, _UNAVAILABLE)
+
+
 class StatementCounter:
     """Counts statements a connection sends, leaving out the pool's own reset on release.
 
@@ -69,6 +93,11 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     conn.add_query_logger(StatementCounter(conn.get_reset_query()))
 
 
+# asyncpg's default is a minute: a request would wait that long on a database that has gone
+# silent (a dead host, a dropped route); a refused connection fails at once anyway.
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
 async def create_pool(
     dsn: str,
     *,
@@ -83,6 +112,7 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        timeout=CONNECT_TIMEOUT_SECONDS,
         server_settings={
             "statement_timeout": str(statement_timeout_ms),
             "application_name": application_name,
