@@ -40,7 +40,7 @@ class _ProgressBars:
         else:
             self._progress.update(task, description=label, total=total)
 
-    def advanced(self, object_key: str, records: int) -> None:
+    async def advanced(self, object_key: str, records: int) -> None:
         self._progress.advance(self._tasks[object_key], records)
 
 

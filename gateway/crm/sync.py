@@ -29,18 +29,19 @@ ANOTHER_SYNC = "skipped: another process is syncing this object"
 
 
 class SyncProgress(Protocol):
-    """What a run reports as it goes (the CLI draws a progress bar from it)."""
+    """What a run reports as it goes (the CLI draws a progress bar from it). `advanced` is
+    awaited after each page has committed."""
 
     def started(self, object_key: str, total: int | None, *, full: bool) -> None: ...
 
-    def advanced(self, object_key: str, records: int) -> None: ...
+    async def advanced(self, object_key: str, records: int) -> None: ...
 
 
 class _Silent:
     def started(self, object_key: str, total: int | None, *, full: bool) -> None:
         return None
 
-    def advanced(self, object_key: str, records: int) -> None:
+    async def advanced(self, object_key: str, records: int) -> None:
         return None
 
 
@@ -103,13 +104,17 @@ class MirrorSync:
         await crm_sync_state.begin_attempt(self._pool, key)
         overlap = timedelta(seconds=self._settings.sync_overlap_seconds)
         full_started = state.full_started_at  # a full resync a crash interrupted goes on
+        since: datetime | None = None
+        after_id: str | None = None
         if full or (state.cursor_modstamp is None and full_started is None):
             full_started = await crm_sync_state.begin_full(self._pool, key)
-            since = None
-        else:
-            since = None if state.cursor_modstamp is None else state.cursor_modstamp - overlap
+        elif state.cursor_modstamp is not None:
+            # Everything up to the cursor committed in order, so the keyset after
+            # (cursor - overlap, cursor id) skips nothing; the overlap re-reads what long CRM
+            # transactions may have committed late, behind the cursor.
+            since, after_id = state.cursor_modstamp - overlap, state.cursor_id
         report.started(key, None, full=full_started is not None)
-        records = await self._pages(mapping, since, report)
+        records = await self._pages(mapping, since, after_id, report)
         deleted = 0
         if full_started is None:
             try:
@@ -118,7 +123,7 @@ class MirrorSync:
                 log.warning("%s: deletes no longer reach the last sync; full resync", key)
                 full_started = await crm_sync_state.begin_full(self._pool, key)
                 report.started(key, None, full=True)
-                records += await self._pages(mapping, None, report)
+                records += await self._pages(mapping, None, None, report)
         if full_started is not None:
             async with self._pool.acquire() as conn, conn.transaction():
                 deleted += await crm_mirror.sweep_unseen(conn, key, full_started)
@@ -129,11 +134,14 @@ class MirrorSync:
         return ObjectReport(key, records, deleted, full=full_started is not None)
 
     async def _pages(
-        self, mapping: ObjectMapping, since: datetime | None, progress: SyncProgress
+        self,
+        mapping: ObjectMapping,
+        since: datetime | None,
+        after_id: str | None,
+        progress: SyncProgress,
     ) -> int:
         key, size = mapping.key, self._settings.sync_page_size
         mapped = list(mapping.fields)
-        after_id: str | None = None
         total = 0
         first = True
         while True:
@@ -152,7 +160,7 @@ class MirrorSync:
                 await crm_mirror.write_page(conn, key, records, mapped, mapping.stages)
                 await crm_sync_state.advance_cursor(conn, key, since, after_id)
             total += len(records)
-            progress.advanced(key, len(records))
+            await progress.advanced(key, len(records))
             has_next = (connection.get("pageInfo") or {}).get("hasNextPage")
             if has_next is False or (has_next is None and len(nodes) < size):
                 return total

@@ -1,0 +1,44 @@
+"""A full mirror of the sandbox's records, in several pages, matched to the seeded rows."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from gateway.crm.sync import MirrorSync
+from tests.crm.conftest import PAGE
+from tests.crm.support import crm_ids, local_fingerprint
+from tests.support.crm_sandbox import RunningSandbox
+
+
+async def test_first_sync_mirrors_every_record_in_pages_and_matches_the_seed(
+    mirror: MirrorSync, db: asyncpg.Pool, sandbox: RunningSandbox
+) -> None:
+    before = await local_fingerprint(db)
+    reports = await mirror.run()
+
+    expected = await crm_ids(sandbox)
+    assert [r.object for r in reports] == ["Account", "Lead", "Opportunity"]
+    assert all(r.error is None and r.full for r in reports)
+    for report in reports:
+        assert report.records == len(expected[report.object])
+    mirrored = {
+        "Account": {r["crm_id"] for r in await db.fetch("SELECT crm_id FROM crm_accounts")},
+        "Lead": {r["crm_id"] for r in await db.fetch("SELECT crm_id FROM crm_leads")},
+        "Opportunity": {
+            r["crm_id"] for r in await db.fetch("SELECT crm_id FROM crm_opportunities")
+        },
+    }
+    assert mirrored == expected
+    # Several pages of each object: page requests = records / PAGE, rounded up.
+    stats = await sandbox.admin.stats()
+    pages = sum(-(-len(ids) // PAGE) for ids in expected.values())
+    assert stats["subqueries_by_object"] == {
+        key: -(-len(ids) // PAGE) for key, ids in expected.items()
+    }
+    assert stats["graphql_query_requests"] == pages
+    # The seed and the sandbox describe the same records: nothing local changed or was added.
+    assert await local_fingerprint(db) == before
+    linked = await db.fetchval(
+        "SELECT count(*) FROM crm_opportunities o JOIN deals d ON d.crm_opportunity_id = o.crm_id"
+    )
+    assert linked == len(expected["Opportunity"])
