@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from gateway.store import outbox
 from gateway.store.deals import DEALS
 from gateway.store.row_writes import insert_row, update_row
 from gateway.store.scope import RowScope
@@ -88,7 +89,8 @@ async def decide_extension_request(
 
 
 async def expire_overdue(conn: asyncpg.Connection) -> list[int]:
-    """Approved deals past their protection become EXPIRED and free their slots."""
+    """Approved deals past their protection become EXPIRED, free their slots and are reported
+    to the CRM (outbox entries in the same transaction)."""
     rows = await conn.fetch(
         "UPDATE deals SET status = 'EXPIRED' WHERE status = 'APPROVED' "
         "AND protection_expires_at <= now() RETURNING id"
@@ -96,4 +98,5 @@ async def expire_overdue(conn: asyncpg.Connection) -> list[int]:
     ids = [r["id"] for r in rows]
     if ids:
         await conn.execute("DELETE FROM deal_approvals WHERE deal_id = ANY($1::bigint[])", ids)
+        await outbox.enqueue_updates(conn, ids)  # the CRM hears of the expiry too
     return ids

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,14 +51,20 @@ async def enqueue_create(conn: asyncpg.Connection, deal_id: int) -> None:
 
 
 async def enqueue_update(conn: asyncpg.Connection, deal_id: int) -> None:
-    """Report the deal's new status, inside the transaction that changed it.
+    """Report the deal's new status, inside the transaction that changed it."""
+    await enqueue_updates(conn, [deal_id])
+
+
+async def enqueue_updates(conn: asyncpg.Connection, deal_ids: Sequence[int]) -> None:
+    """Report each deal's new status, inside the transaction that changed them.
 
     A deal the CRM has never heard of (a bulk-loaded one without a Lead id and without a create
     entry) gets a create entry first: an update needs a record to update.
     """
     await conn.execute(
         """
-        WITH d AS (SELECT id, partner_id, status, crm_lead_id FROM deals WHERE id = $1)
+        WITH d AS (SELECT id, partner_id, status, crm_lead_id FROM deals
+                   WHERE id = ANY($1::bigint[]))
         INSERT INTO crm_outbox (deal_id, partner_id, operation, deal_status)
         SELECT deal_id, partner_id, operation, status FROM (
             SELECT 1 AS place, d.id AS deal_id, d.partner_id, 'create' AS operation, d.status
@@ -68,9 +75,9 @@ async def enqueue_update(conn: asyncpg.Connection, deal_id: int) -> None:
             UNION ALL
             SELECT 2, d.id, d.partner_id, 'update', d.status FROM d
         ) AS entries
-        ORDER BY place
+        ORDER BY deal_id, place
         """,
-        deal_id,
+        list(deal_ids),
     )
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
+from gateway.jobs.registry import BY_NAME
+from gateway.jobs.runner import run_job
 from gateway.schema.node import to_global_id
 from tests.crm.outbox.support import (
     APPROVE,
@@ -21,6 +23,7 @@ from tests.crm.outbox.support import (
     register,
     registration,
 )
+from tests.jobs.support import overdue_approved_deal
 from tests.support.graphql import GraphQLClient
 
 Bearer = Callable[[str], dict[str, str]]
@@ -161,3 +164,15 @@ async def test_the_outbox_is_for_vendor_staff_and_scoped_for_channel_managers(
         body = await gateway.as_(bearer(email)).execute(OUTBOX)
         assert body["data"] == {"outbox": None}
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_expired_registration_is_reported_in_the_jobs_transaction(
+    db: asyncpg.Pool, settings: Settings
+) -> None:
+    deal_id = await overdue_approved_deal(db)
+    report = await run_job(db, BY_NAME["expire_deals"], settings)
+    assert report.outcome == "done"
+    entries = await entries_of(db, deal_id)
+    assert [(e["operation"], e["deal_status"]) for e in entries][-1] == ("update", "EXPIRED")
+    synced = await db.fetchval("SELECT crm_lead_id IS NOT NULL FROM deals WHERE id = $1", deal_id)
+    assert [e["operation"] for e in entries] == (["update"] if synced else ["create", "update"])
