@@ -68,18 +68,16 @@ class Faults:
         self._release = asyncio.Event()
         self.held = 0
         self.settings = settings
-        self._apply(settings, reseed=True)
+        self._rng = random.Random(settings.error_seed)
+        usage.set_allowance(settings.api_allowance)
 
     def update(self, changes: dict[str, Any]) -> None:
-        new = FaultSettings.merged(self.settings, changes)
-        self._apply(new, reseed="error_seed" in changes or "error_rate" in changes)
-
-    def _apply(self, settings: FaultSettings, *, reseed: bool) -> None:
-        if reseed:
-            self._rng = random.Random(settings.error_seed)
-        if settings.api_allowance != self.settings.api_allowance or reseed:
-            self.usage.set_allowance(settings.api_allowance)
-        self.settings = settings
+        self.settings = FaultSettings.merged(self.settings, changes)
+        if "error_seed" in changes or "error_rate" in changes:
+            # Setting a rate starts its draws over, so a test sees the same sequence each time.
+            self._rng = random.Random(self.settings.error_seed)
+        if "api_allowance" in changes:
+            self.usage.set_allowance(self.settings.api_allowance)
 
     def release_held(self) -> int:
         """Let every held request go on; how many there were."""

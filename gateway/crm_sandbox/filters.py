@@ -166,16 +166,15 @@ class FilterCompiler:
         high: date | datetime = end
         if field.kind is Kind.DATETIME:
             low, high = (datetime.combine(d, time(), tzinfo=UTC) for d in (start, end))
-        lo, hi = self.params.add(low), self.params.add(high)
-        inside = f"COALESCE({column} >= {lo} AND {column} < {hi}, false)"
-        return {
-            "eq": inside,
-            "ne": f"NOT {inside}",
-            "lt": f"COALESCE({column} < {lo}, false)",
-            "lte": f"COALESCE({column} < {hi}, false)",
-            "gt": f"COALESCE({column} >= {hi}, false)",
-            "gte": f"COALESCE({column} >= {lo}, false)",
-        }[op]
+        if op in ("eq", "ne"):
+            lo, hi = self.params.add(low), self.params.add(high)
+            inside = f"COALESCE({column} >= {lo} AND {column} < {hi}, false)"
+            return inside if op == "eq" else f"NOT {inside}"
+        # Before the range, up to its end, after it, or from its start on.
+        bound, symbol = {
+            "lt": (low, "<"), "lte": (high, "<"), "gt": (high, ">="), "gte": (low, ">="),
+        }[op]  # fmt: skip
+        return f"COALESCE({column} {symbol} {self.params.add(bound)}, false)"
 
 
 def order_sql(

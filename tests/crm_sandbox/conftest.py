@@ -61,15 +61,16 @@ async def crm(read_sandbox: RunningSandbox) -> AsyncIterator[CrmClient]:
         yield CrmClient(read_sandbox, http, await read_sandbox.token())
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def write_sandbox(server_dsn: str) -> AsyncIterator[RunningSandbox]:
-    """A sandbox of its own (a few seeded records) for tests that write or set faults."""
+    """A sandbox per test module (a few seeded records) for tests that write or set faults;
+    tests in a module use their own records or compare counts before and after."""
     plan = SeedPlan(partners=2, deals_per_partner=3, leads_per_partner=2, seed=3)
     async with running_sandbox(server_dsn, seed_plan=plan) as sandbox:
         yield sandbox
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def writer(write_sandbox: RunningSandbox) -> AsyncIterator[CrmClient]:
     async with httpx.AsyncClient(base_url=write_sandbox.url, timeout=30) as http:
         yield CrmClient(write_sandbox, http, await write_sandbox.token())
