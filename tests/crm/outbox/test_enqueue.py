@@ -25,6 +25,7 @@ from tests.crm.outbox.support import (
 )
 from tests.jobs.support import overdue_approved_deal
 from tests.support.graphql import GraphQLClient
+from tests.support.statements import settled_statement_count
 
 Bearer = Callable[[str], dict[str, str]]
 
@@ -176,3 +177,18 @@ async def test_an_expired_registration_is_reported_in_the_jobs_transaction(
     assert [(e["operation"], e["deal_status"]) for e in entries][-1] == ("update", "EXPIRED")
     synced = await db.fetchval("SELECT crm_lead_id IS NOT NULL FROM deals WHERE id = $1", deal_id)
     assert [e["operation"] for e in entries] == (["update"] if synced else ["create", "update"])
+
+
+async def test_listing_the_outbox_with_its_deals_costs_four_statements(
+    gateway: GraphQLClient, bearer: Bearer
+) -> None:
+    rep = gateway.as_(bearer("rep@acme.example"))
+    for _ in range(3):
+        await register(rep)
+    admin = gateway.as_(bearer("admin@vendor.example"))
+    before = await settled_statement_count()
+    seen = await admin.data(OUTBOX, {"first": 100})
+    after = await settled_statement_count()
+    assert len({n["deal"]["id"] for n in seen["outbox"]["nodes"]}) >= 3
+    # who is asking, the page, its total, and every entry's deal in one batch.
+    assert after - before == 4
