@@ -49,13 +49,18 @@ async def _sync(
 ) -> list[ObjectReport]:
     mapping = CrmMapping.load(settings.crm.mapping_path)
     pool = await create_pool(
-        dsn, min_size=1, max_size=2, statement_timeout_ms=settings.db_statement_timeout_ms,
+        dsn,
+        min_size=1,
+        max_size=2,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
         application_name="partner-gateway-sync",
     )
     try:
         async with CrmClient(settings.crm) as crm:
             columns = (
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
                 TimeElapsedColumn(),
             )
             with Progress(*columns, console=console, transient=False) as progress:
@@ -82,8 +87,9 @@ def sync_command(
     chosen = list(objects or MIRRORED_OBJECTS)
     unknown = [o for o in chosen if o not in MIRRORED_OBJECTS]
     if unknown:
-        raise fail(f"unknown object {unknown[0]!r}: choose from {', '.join(MIRRORED_OBJECTS)}",
-                   code=2)
+        raise fail(
+            f"unknown object {unknown[0]!r}: choose from {', '.join(MIRRORED_OBJECTS)}", code=2
+        )
     # The mirror order matters (opportunities read their account's name): keep it.
     ordered = [o for o in MIRRORED_OBJECTS if o in chosen]
     try:

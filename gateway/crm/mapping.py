@@ -77,8 +77,9 @@ def _value(field: Any) -> Any:
 def _merge(base: dict[str, Any], given: dict[str, Any], origin: str) -> None:
     for key, section in given.items():
         if key not in base:
-            raise MappingError(f"{origin}: unknown object {key!r} (known: Account, Lead, "
-                               "Opportunity)")
+            raise MappingError(
+                f"{origin}: unknown object {key!r} (known: Account, Lead, Opportunity)"
+            )
         if not isinstance(section, dict):
             raise MappingError(f"{origin}: [{key}] must be a table")
         for part, value in section.items():

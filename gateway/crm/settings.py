@@ -9,8 +9,11 @@ from typing import Literal
 
 Source = Literal["mirror", "live"]
 # The object types whose reads may come live from the CRM, and their settings' names.
-SOURCE_SETTINGS = {"partners": "CRM_SOURCE_PARTNERS", "deals": "CRM_SOURCE_DEALS",
-                   "leads": "CRM_SOURCE_LEADS"}
+SOURCE_SETTINGS = {
+    "partners": "CRM_SOURCE_PARTNERS",
+    "deals": "CRM_SOURCE_DEALS",
+    "leads": "CRM_SOURCE_LEADS",
+}
 
 
 class CrmConfigError(ValueError):

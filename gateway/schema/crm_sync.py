@@ -22,9 +22,7 @@ class CrmSyncStatus:
     lag_seconds: float | None = strawberry.field(
         description="Seconds since `lastSuccessAt`: how old the mirror may be."
     )
-    records: int = strawberry.field(
-        description="Records mirrored and not deleted in the CRM."
-    )
+    records: int = strawberry.field(description="Records mirrored and not deleted in the CRM.")
     last_run_records: int = strawberry.field(
         description="Records the last successful run read (0 when nothing had changed)."
     )

@@ -19,18 +19,34 @@ from gateway.store.database import Executor
 # Our field -> its SQL type, per mirrored object (the jsonb_to_recordset column list).
 FIELD_TYPES: dict[str, dict[str, str]] = {
     "Account": {
-        "name": "text", "website": "text", "industry": "text", "billing_country": "text",
+        "name": "text",
+        "website": "text",
+        "industry": "text",
+        "billing_country": "text",
         "is_partner": "boolean",
     },
     "Lead": {
-        "first_name": "text", "last_name": "text", "email": "text", "phone": "text",
-        "company": "text", "website": "text", "status": "text", "lead_source": "text",
-        "partner_account_id": "text", "is_converted": "boolean",
+        "first_name": "text",
+        "last_name": "text",
+        "email": "text",
+        "phone": "text",
+        "company": "text",
+        "website": "text",
+        "status": "text",
+        "lead_source": "text",
+        "partner_account_id": "text",
+        "is_converted": "boolean",
         "converted_opportunity_id": "text",
     },
     "Opportunity": {
-        "name": "text", "account_id": "text", "partner_account_id": "text", "amount": "numeric",
-        "currency": "text", "stage": "text", "close_date": "date", "is_closed": "boolean",
+        "name": "text",
+        "account_id": "text",
+        "partner_account_id": "text",
+        "amount": "numeric",
+        "currency": "text",
+        "stage": "text",
+        "close_date": "date",
+        "is_closed": "boolean",
         "is_won": "boolean",
     },
 }
@@ -50,36 +66,63 @@ class Projection:
 # close date. Workflow state (status, owner, protection, region) stays the gateway's.
 PROJECTIONS: dict[str, tuple[Projection, ...]] = {
     "Account": (
-        Projection("partners", "crm_account_id", (
-            ("name", "name", "coalesce(i.name, t.name)"),
-            ("website", "website", "coalesce(i.website, t.website)"),
-        )),
+        Projection(
+            "partners",
+            "crm_account_id",
+            (
+                ("name", "name", "coalesce(i.name, t.name)"),
+                ("website", "website", "coalesce(i.website, t.website)"),
+            ),
+        ),
     ),
     "Lead": (
-        Projection("leads", "crm_lead_id", (
-            ("first_name", "first_name", "coalesce(i.first_name, t.first_name)"),
-            ("last_name", "last_name", "coalesce(i.last_name, t.last_name)"),
-            ("email", "email", "coalesce(i.email, t.email)"),
-            ("phone", "phone", "i.phone"),
-            ("company", "company", "coalesce(i.company, t.company)"),
-        )),
-        Projection("deals", "crm_lead_id", (
-            ("customer_name", "company", "coalesce(left(nullif(i.company, ''), 200), "
-             "t.customer_name)"),
-            # A registration converted in the CRM learns its opportunity (unless another deal
-            # already holds that id: the column is unique).
-            ("crm_opportunity_id", "converted_opportunity_id",
-             "coalesce(t.crm_opportunity_id, (SELECT i.converted_opportunity_id WHERE NOT EXISTS "
-             "(SELECT 1 FROM deals o WHERE o.crm_opportunity_id = i.converted_opportunity_id)))"),
-        )),
+        Projection(
+            "leads",
+            "crm_lead_id",
+            (
+                ("first_name", "first_name", "coalesce(i.first_name, t.first_name)"),
+                ("last_name", "last_name", "coalesce(i.last_name, t.last_name)"),
+                ("email", "email", "coalesce(i.email, t.email)"),
+                ("phone", "phone", "i.phone"),
+                ("company", "company", "coalesce(i.company, t.company)"),
+            ),
+        ),
+        Projection(
+            "deals",
+            "crm_lead_id",
+            (
+                (
+                    "customer_name",
+                    "company",
+                    "coalesce(left(nullif(i.company, ''), 200), t.customer_name)",
+                ),
+                # A registration converted in the CRM learns its opportunity (unless another deal
+                # already holds that id: the column is unique).
+                (
+                    "crm_opportunity_id",
+                    "converted_opportunity_id",
+                    "coalesce(t.crm_opportunity_id, (SELECT i.converted_opportunity_id "
+                    "WHERE NOT EXISTS (SELECT 1 FROM deals o "
+                    "WHERE o.crm_opportunity_id = i.converted_opportunity_id)))",
+                ),
+            ),
+        ),
     ),
     "Opportunity": (
-        Projection("deals", "crm_opportunity_id", (
-            ("amount", "amount", "coalesce(i.amount, t.amount)"),
-            ("currency", "currency", "coalesce(upper(left(i.currency, 3)), t.currency)"),
-            ("stage", "stage", "coalesce($2::jsonb ->> i.stage, t.stage)"),
-            ("expected_close_date", "close_date", "coalesce(i.close_date, t.expected_close_date)"),
-        )),
+        Projection(
+            "deals",
+            "crm_opportunity_id",
+            (
+                ("amount", "amount", "coalesce(i.amount, t.amount)"),
+                ("currency", "currency", "coalesce(upper(left(i.currency, 3)), t.currency)"),
+                ("stage", "stage", "coalesce($2::jsonb ->> i.stage, t.stage)"),
+                (
+                    "expected_close_date",
+                    "close_date",
+                    "coalesce(i.close_date, t.expected_close_date)",
+                ),
+            ),
+        ),
     ),
 }
 
@@ -107,15 +150,27 @@ def _mirror_insert(object_key: str, mapped: Collection[str]) -> str:
 
     if object_key == "Account":
         values = {
-            "name": f"coalesce({v('name')}, '')", "website": v("website"),
-            "industry": v("industry"), "billing_country": v("billing_country"),
+            "name": f"coalesce({v('name')}, '')",
+            "website": v("website"),
+            "industry": v("industry"),
+            "billing_country": v("billing_country"),
             "is_partner": f"coalesce({v('is_partner')}, false)",
         }
     elif object_key == "Lead":
         values = {
-            **{f: v(f) for f in ("first_name", "email", "phone", "website", "status",
-                                 "lead_source", "partner_account_id",
-                                 "converted_opportunity_id")},
+            **{
+                f: v(f)
+                for f in (
+                    "first_name",
+                    "email",
+                    "phone",
+                    "website",
+                    "status",
+                    "lead_source",
+                    "partner_account_id",
+                    "converted_opportunity_id",
+                )
+            },
             "last_name": f"coalesce({v('last_name')}, '')",
             "company": f"coalesce({v('company')}, '')",
             "is_converted": f"coalesce({v('is_converted')}, false)",
@@ -126,11 +181,16 @@ def _mirror_insert(object_key: str, mapped: Collection[str]) -> str:
             "account_name": f"coalesce(a.name, {v('name')}, '')",
             "customer_domain": "coalesce(a.domain, '')",
             "products": "coalesce(d.products, '{}')",
-            "amount": v("amount"), "stage": f"coalesce({v('stage')}, '')",
-            "is_closed": f"coalesce({v('is_closed')}, false)", "partner_id": "p.id",
-            "close_date": v("close_date"), "account_crm_id": v("account_id"),
-            "partner_account_crm_id": v("partner_account_id"), "currency": v("currency"),
-            "is_won": f"coalesce({v('is_won')}, false)", "updated_at": "now()",
+            "amount": v("amount"),
+            "stage": f"coalesce({v('stage')}, '')",
+            "is_closed": f"coalesce({v('is_closed')}, false)",
+            "partner_id": "p.id",
+            "close_date": v("close_date"),
+            "account_crm_id": v("account_id"),
+            "partner_account_crm_id": v("partner_account_id"),
+            "currency": v("currency"),
+            "is_won": f"coalesce({v('is_won')}, false)",
+            "updated_at": "now()",
         }
     values |= {"system_modstamp": "i.system_modstamp", "deleted_at": "NULL", "synced_at": "now()"}
     table = MIRROR_TABLES[object_key]
@@ -168,8 +228,10 @@ def _projection_update(projection: Projection, mapped: Collection[str]) -> str |
 
 def upsert_statement(object_key: str, mapped: Collection[str]) -> str:
     """One statement: the mirror upsert and every projection, as data-modifying CTEs."""
-    parts = [f"incoming AS ({_incoming(object_key, mapped)})",
-             f"mirrored AS ({_mirror_insert(object_key, mapped)})"]
+    parts = [
+        f"incoming AS ({_incoming(object_key, mapped)})",
+        f"mirrored AS ({_mirror_insert(object_key, mapped)})",
+    ]
     linked: list[str] = []
     for n, projection in enumerate(PROJECTIONS[object_key]):
         update = _projection_update(projection, mapped)

@@ -60,9 +60,7 @@ async def begin_full(db: Executor, object_key: str) -> datetime:
     return started
 
 
-async def advance_cursor(
-    db: Executor, object_key: str, modstamp: datetime, crm_id: str
-) -> None:
+async def advance_cursor(db: Executor, object_key: str, modstamp: datetime, crm_id: str) -> None:
     """Inside the page's transaction. Never moves back (a run re-reads its overlap window)."""
     await db.execute(
         "UPDATE crm_sync_state SET cursor_modstamp = $2, cursor_id = $3 WHERE object = $1 "
@@ -73,9 +71,7 @@ async def advance_cursor(
     )
 
 
-async def finish_deletes(
-    db: Executor, object_key: str, checked_until: datetime
-) -> None:
+async def finish_deletes(db: Executor, object_key: str, checked_until: datetime) -> None:
     """Deletes are applied up to `checked_until`; a full resync in progress is over."""
     await db.execute(
         "UPDATE crm_sync_state SET deletes_checked_until = $2, full_started_at = NULL "

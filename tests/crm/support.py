@@ -50,3 +50,10 @@ async def crm_mutation(
     answer: dict[str, Any] = response.json()
     assert response.status_code == 200 and "errors" not in answer, answer
     return answer
+
+
+async def one_row(db: asyncpg.Pool, sql: str, *args: Any) -> asyncpg.Record:
+    """The row a query must find."""
+    row = await db.fetchrow(sql, *args)
+    assert row is not None, sql
+    return row

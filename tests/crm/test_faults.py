@@ -12,7 +12,7 @@ from gateway.crm.mapping import CrmMapping
 from gateway.crm.sync import MirrorSync
 from gateway.metrics import REGISTRY
 from tests.crm.conftest import sandbox_settings
-from tests.crm.support import crm_ids
+from tests.crm.support import crm_ids, one_row
 from tests.support.crm_sandbox import RunningSandbox
 
 
@@ -71,8 +71,8 @@ async def test_a_burst_longer_than_the_retries_fails_the_run_and_the_next_run_re
     failed = await mirror.run(objects=["Account"])
 
     assert failed[0].error is not None and "unavailable" in failed[0].error
-    status = await db.fetchrow(
-        "SELECT last_error, last_success_at FROM crm_sync_state WHERE object = 'Account'"
+    status = await one_row(
+        db, "SELECT last_error, last_success_at FROM crm_sync_state WHERE object = 'Account'"
     )
     assert "503" in status["last_error"] and status["last_success_at"] is None
     assert [r.error for r in await mirror.run()] == [None, None, None]
@@ -106,9 +106,7 @@ async def test_the_allowance_running_out_opens_the_circuit_and_nothing_more_is_s
     assert stats["graphql_requests"] == 2  # the page allowed, the one refused
     # The page that got through is committed, with its cursor.
     committed = await db.fetchval("SELECT count(*) FROM crm_accounts")
-    cursor = await db.fetchval(
-        "SELECT cursor_id FROM crm_sync_state WHERE object = 'Account'"
-    )
+    cursor = await db.fetchval("SELECT cursor_id FROM crm_sync_state WHERE object = 'Account'")
     assert committed == 10 and cursor is not None
     # While the circuit is open, another run sends nothing at all.
     await mirror.run()

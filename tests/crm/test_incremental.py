@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 
 from gateway.crm.sync import MirrorSync
-from tests.crm.support import crm_ids, crm_mutation
+from tests.crm.support import crm_ids, crm_mutation, one_row
 from tests.support.crm_sandbox import RunningSandbox
 
 UPDATE_OPPORTUNITY = """
@@ -28,9 +28,10 @@ async def test_a_changed_and_a_deleted_record_are_picked_up_incrementally(
     mirror: MirrorSync, db: asyncpg.Pool, sandbox: RunningSandbox
 ) -> None:
     await mirror.run()
-    deal = await db.fetchrow(
+    deal = await one_row(
+        db,
         "SELECT id, crm_opportunity_id, amount FROM deals WHERE crm_opportunity_id IS NOT NULL "
-        "AND stage <> 'NEGOTIATION' ORDER BY id LIMIT 1"
+        "AND stage <> 'NEGOTIATION' ORDER BY id LIMIT 1",
     )
     gone = await db.fetchval(
         "SELECT crm_lead_id FROM leads WHERE crm_lead_id IS NOT NULL ORDER BY id LIMIT 1"
@@ -46,16 +47,15 @@ async def test_a_changed_and_a_deleted_record_are_picked_up_incrementally(
     # Only the overlap window and the change are read again, not the whole object.
     assert 1 <= reports["Opportunity"].records < total["Opportunity"]
     assert reports["Lead"].deleted == 1
-    changed = await db.fetchrow(
-        "SELECT amount, stage FROM deals WHERE id = $1", deal["id"]
-    )
+    changed = await one_row(db, "SELECT amount, stage FROM deals WHERE id = $1", deal["id"])
     assert (str(changed["amount"]), changed["stage"]) == ("123456.78", "NEGOTIATION")
-    mirrored = await db.fetchrow(
+    mirrored = await one_row(
+        db,
         "SELECT amount, stage FROM crm_opportunities WHERE crm_id = $1",
         deal["crm_opportunity_id"],
     )
     assert (str(mirrored["amount"]), mirrored["stage"]) == ("123456.78", "Negotiation/Review")
-    deleted = await db.fetchrow("SELECT deleted_at FROM crm_leads WHERE crm_id = $1", gone)
+    deleted = await one_row(db, "SELECT deleted_at FROM crm_leads WHERE crm_id = $1", gone)
     assert deleted["deleted_at"] is not None
     # The local lead keeps its row (and its history); only the mirror knows it is gone.
     assert await db.fetchval("SELECT count(*) FROM leads WHERE crm_lead_id = $1", gone) == 1
@@ -63,5 +63,7 @@ async def test_a_changed_and_a_deleted_record_are_picked_up_incrementally(
     assert stats["rest_deleted"] == 3  # one deleted/ window per object
     status = await db.fetch("SELECT object, last_error FROM crm_sync_state ORDER BY object")
     assert [(r["object"], r["last_error"]) for r in status] == [
-        ("Account", None), ("Lead", None), ("Opportunity", None)
+        ("Account", None),
+        ("Lead", None),
+        ("Opportunity", None),
     ]
