@@ -6,16 +6,15 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 import asyncpg
-import httpx
 import pytest
 
-from gateway.app import create_app
 from gateway.config import Settings
 from gateway.crm.client import CrmClient
 from gateway.crm.outbox.settings import OutboxSettings
 from gateway.crm.outbox.worker import outbox_client
 from gateway.crm.settings import CrmSettings
 from gateway.seed import SeedPlan
+from tests.crm.outbox.support import serving
 from tests.support.crm_sandbox import RunningSandbox, running_sandbox
 from tests.support.graphql import GraphQLClient
 from tests.support.postgres import seeded_database
@@ -87,8 +86,5 @@ async def gateway(
 ) -> AsyncIterator[GraphQLClient]:
     """The API with a CRM configured but no worker of its own: tests run the passes."""
     configured = replace(settings, crm=crm_settings, outbox=OutboxSettings(interval_seconds=0))
-    app = create_app(configured, outbox_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-            yield GraphQLClient(http)
+    async with serving(configured, outbox_dsn) as client:
+        yield client

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 
+from gateway.app import create_app
+from gateway.config import Settings
 from gateway.crm.client import CrmClient
 from gateway.crm.outbox.settings import OutboxSettings
 from gateway.crm.outbox.worker import PassReport, deliver_pass
@@ -46,6 +50,17 @@ query($filter: OutboxFilter, $first: Int = 100) {
 """
 
 _numbers = itertools.count(1)
+
+
+@asynccontextmanager
+async def serving(settings: Settings, dsn: str) -> AsyncIterator[GraphQLClient]:
+    """The whole app in-process, its lifespan (pool, and the outbox worker if configured)
+    running while the block runs."""
+    app = create_app(settings, dsn)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+            yield GraphQLClient(http)
 
 
 def registration(**extra: Any) -> dict[str, Any]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 
 import asyncpg
-import httpx
 import pytest
 
-from gateway.app import create_app
 from gateway.config import Settings
 from gateway.jobs.registry import BY_NAME
 from gateway.jobs.runner import run_job
@@ -22,6 +20,7 @@ from tests.crm.outbox.support import (
     entries_of,
     register,
     registration,
+    serving,
 )
 from tests.jobs.support import overdue_approved_deal
 from tests.support.graphql import GraphQLClient
@@ -32,11 +31,8 @@ Bearer = Callable[[str], dict[str, str]]
 
 @pytest.fixture(scope="module")
 async def gateway(outbox_dsn: str, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    app = create_app(settings, outbox_dsn)  # no CRM configured: entries wait in the outbox
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-            yield GraphQLClient(http)
+    async with serving(settings, outbox_dsn) as client:  # no CRM: entries wait in the outbox
+        yield client
 
 
 async def test_register_approve_close_each_write_one_entry_in_order(
@@ -96,43 +92,36 @@ async def test_when_the_entry_cannot_be_written_the_registration_is_not_either(
     assert await db.fetchval("SELECT count(*) FROM deals") == deals_before
 
 
-async def test_approving_a_deal_the_crm_never_heard_of_creates_its_lead_first(
-    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
+@pytest.mark.parametrize(
+    ("synced", "expected"),
+    [
+        # A bulk-loaded deal without a Lead id (nor entry): an update needs a record first.
+        (False, [("create", "APPROVED"), ("update", "APPROVED")]),
+        (True, [("update", "APPROVED")]),
+    ],
+)
+async def test_approving_a_bulk_loaded_deal_creates_its_lead_only_when_it_has_none(
+    gateway: GraphQLClient,
+    bearer: Bearer,
+    db: asyncpg.Pool,
+    synced: bool,
+    expected: list[tuple[str, str]],
 ) -> None:
-    """A bulk-loaded pending deal without a Lead id (and no entry): an update needs a record."""
     deal_id = await db.fetchval(
-        "SELECT d.id FROM deals d WHERE d.status = 'PENDING' AND d.crm_lead_id IS NULL "
+        "SELECT d.id FROM deals d WHERE d.status = 'PENDING' "
+        "AND (d.crm_lead_id IS NOT NULL) = $1 "
         "AND NOT EXISTS (SELECT 1 FROM crm_outbox o WHERE o.deal_id = d.id) "
         "AND NOT EXISTS (SELECT 1 FROM deal_conflicts c WHERE c.deal_id = d.id) "
-        "ORDER BY d.id LIMIT 1"
+        "ORDER BY d.id LIMIT 1",
+        synced,
     )
-    assert deal_id is not None, "the seed has unsynced pending deals"
+    assert deal_id is not None, f"the seed has pending deals with synced={synced}"
     data = await gateway.as_(bearer("admin@vendor.example")).data(
         APPROVE, {"id": to_global_id("Deal", deal_id)}
     )
     assert data["approveDeal"]["userErrors"] == []
-    assert [(e["operation"], e["deal_status"]) for e in await entries_of(db, deal_id)] == [
-        ("create", "APPROVED"),
-        ("update", "APPROVED"),
-    ]
-
-
-async def test_approving_a_synced_deal_writes_only_the_update(
-    gateway: GraphQLClient, bearer: Bearer, db: asyncpg.Pool
-) -> None:
-    deal_id = await db.fetchval(
-        "SELECT d.id FROM deals d WHERE d.status = 'PENDING' AND d.crm_lead_id IS NOT NULL "
-        "AND NOT EXISTS (SELECT 1 FROM deal_conflicts c WHERE c.deal_id = d.id) "
-        "ORDER BY d.id LIMIT 1"
-    )
-    assert deal_id is not None, "the seed has synced pending deals"
-    data = await gateway.as_(bearer("admin@vendor.example")).data(
-        APPROVE, {"id": to_global_id("Deal", deal_id)}
-    )
-    assert data["approveDeal"]["userErrors"] == []
-    assert [(e["operation"], e["deal_status"]) for e in await entries_of(db, deal_id)] == [
-        ("update", "APPROVED")
-    ]
+    entries = await entries_of(db, deal_id)
+    assert [(e["operation"], e["deal_status"]) for e in entries] == expected
 
 
 async def test_the_outbox_is_for_vendor_staff_and_scoped_for_channel_managers(

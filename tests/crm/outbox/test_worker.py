@@ -8,16 +8,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import asyncpg
-import httpx
 import typer
 from typer.testing import CliRunner, Result
 
-from gateway.app import create_app
 from gateway.cli.outbox import outbox_app
 from gateway.config import Settings
 from gateway.crm.outbox.settings import OutboxSettings
 from gateway.crm.settings import CrmSettings
-from tests.crm.outbox.support import OUTBOX, crm_leads, db_id, entries_of, register
+from tests.crm.outbox.support import OUTBOX, crm_leads, db_id, entries_of, register, serving
 from tests.support.crm_sandbox import RunningSandbox
 from tests.support.graphql import GraphQLClient
 
@@ -32,20 +30,16 @@ async def test_the_servers_worker_delivers_a_registration(
     clean_sandbox: RunningSandbox,
 ) -> None:
     running = replace(settings, crm=crm_settings, outbox=OutboxSettings(interval_seconds=1))
-    app = create_app(running, outbox_dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-            gateway = GraphQLClient(http)
-            deal = await register(gateway.as_(bearer("rep@acme.example")))
-            admin = gateway.as_(bearer("admin@vendor.example"))
-            nodes: list[dict[str, object]] = []
-            for _ in range(150):  # the worker looks every second
-                seen = await admin.data(OUTBOX, {"filter": {"dealIds": [deal]}})
-                nodes = seen["outbox"]["nodes"]
-                if nodes and nodes[0]["status"] == "DELIVERED":
-                    break
-                await asyncio.sleep(0.1)
+    async with serving(running, outbox_dsn) as gateway:
+        deal = await register(gateway.as_(bearer("rep@acme.example")))
+        admin = gateway.as_(bearer("admin@vendor.example"))
+        nodes: list[dict[str, object]] = []
+        for _ in range(150):  # the worker looks every second
+            seen = await admin.data(OUTBOX, {"filter": {"dealIds": [deal]}})
+            nodes = seen["outbox"]["nodes"]
+            if nodes and nodes[0]["status"] == "DELIVERED":
+                break
+            await asyncio.sleep(0.1)
     [lead] = await crm_leads(clean_sandbox, [db_id(deal)])
     assert [(n["operation"], n["status"], n["crmRecordId"]) for n in nodes] == [
         ("CREATE", "DELIVERED", lead["Id"])
