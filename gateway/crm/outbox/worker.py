@@ -53,6 +53,9 @@ async def deliver_pass(pool: asyncpg.Pool, crm: CrmClient, settings: OutboxSetti
     report = PassReport()
     try:
         while report.settled < settings.batch_size:
+            if crm.circuit.is_open:  # the allowance is spent: claiming would only count attempts
+                report.paused = "the CRM's API allowance is spent; calls are paused"
+                break
             claimed = await outbox_store.claim_due(pool, 1, settings.lease_seconds)
             if not claimed:
                 break

@@ -220,10 +220,15 @@ async def test_a_spent_allowance_pauses_delivery_for_minutes(
     # The fixture's circuit stays open 120 s: the entry is not due for about that long.
     assert due > datetime.now(UTC) + timedelta(seconds=60)
     assert crm.circuit.is_open
-
-    # Minutes later (moved forward here), with the allowance back, a fresh client delivers it.
-    await clean_sandbox.admin.reset_faults()
+    # Even once the entry is due (moved forward here), the open circuit keeps the pass idle.
     await db.execute("UPDATE crm_outbox SET next_attempt_at = now() WHERE id = $1", entry["id"])
+    paused = await deliver_pass(db, crm, OutboxSettings())
+    assert paused.settled == 0 and "allowance" in (paused.paused or "")
+    [entry] = await entries_of(db, deal)
+    assert entry["attempts"] == 1  # nothing was claimed while the circuit is open
+
+    # With the allowance back, a client whose circuit is closed (minutes later) delivers it.
+    await clean_sandbox.admin.reset_faults()
     async with outbox_client(crm_settings) as later:
         await drain(db, later, [deal])
     assert [
