@@ -102,7 +102,9 @@ def create_app(
         Route(
             "/graphql",
             RequestLimits(
-                AuthenticatedGraphQL(RateLimitedGraphQL(view)), settings.max_request_bytes
+                AuthenticatedGraphQL(RateLimitedGraphQL(view)),
+                settings.max_request_bytes,
+                settings.request_body_timeout_seconds,
             ),
             methods=["GET", "POST"],
         ),

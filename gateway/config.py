@@ -91,6 +91,9 @@ class Settings:
     # Operation limits per caller (gateway/limits/settings.py) and the request body's cap.
     limits: LimitSettings = field(default_factory=LimitSettings)
     max_request_bytes: int = 1_000_000
+    # A client must send its request headers, and then its body, within these (slowloris).
+    request_header_timeout_seconds: int = 10
+    request_body_timeout_seconds: int = 30
     # Known queries answered by a plan compiled once per text (gateway/compiled); off: always
     # Strawberry's per-field execution (for comparison: the answers are the same).
     compiled_execution: bool = True
@@ -141,6 +144,12 @@ class Settings:
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
             limits=_limits(env),
             max_request_bytes=read_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
+            request_header_timeout_seconds=read_int(
+                env, "REQUEST_HEADER_TIMEOUT_SECONDS", 10, minimum=1
+            ),
+            request_body_timeout_seconds=read_int(
+                env, "REQUEST_BODY_TIMEOUT_SECONDS", 30, minimum=1
+            ),
             compiled_execution=_bool(env, "COMPILED_EXECUTION", True),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
             outbox=OutboxSettings.from_env(env),

@@ -54,6 +54,8 @@ OPERATION_TOO_COMPLEX = "OPERATION_TOO_COMPLEX"
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
 INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"
 REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+# The body did not arrive in time (a slow or stalled client): 408.
+REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 BATCHING_DISABLED = "BATCHING_DISABLED"
 
 # GraphQL over HTTP (gateway/http/negotiation.py): the request cannot be served as sent.

@@ -26,6 +26,7 @@ from gateway.cli.schema import schema_app
 from gateway.cli.sync import sync_command
 from gateway.cli.token import token_command
 from gateway.config import ConfigError, Settings
+from gateway.http.slow_clients import header_deadline_protocol
 from gateway.seed import (
     SeedError,
     SeedPlan,
@@ -137,6 +138,7 @@ def _serve(
         log_level=settings.log_level,
         access_log=settings.log_level == "debug",
         lifespan="on",
+        http=header_deadline_protocol(settings.request_header_timeout_seconds),
     )
     uvicorn.Server(config).run()
 

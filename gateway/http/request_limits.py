@@ -1,16 +1,22 @@
 """Caps a GraphQL request's body before anything parses it, and refuses batched (array) bodies.
 
-The body is read here, at most `max_bytes` of it, and handed on to the view unchanged.
+The body is read here, at most `max_bytes` of it within `body_timeout` seconds (a client
+trickling its body a byte at a time is cut off), and handed on to the view unchanged.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
 
 import orjson
 from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.errors import BATCHING_DISABLED, REQUEST_TOO_LARGE
+from gateway.errors import BATCHING_DISABLED, REQUEST_TIMEOUT, REQUEST_TOO_LARGE
+
+log = logging.getLogger(__name__)
 
 
 def _error(status: int, message: str, code: str) -> Response:
@@ -18,10 +24,15 @@ def _error(status: int, message: str, code: str) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
 
 
+class _TooLarge(Exception):
+    pass
+
+
 class RequestLimits:
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, body_timeout: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.body_timeout = body_timeout
 
     def too_large(self) -> Response:
         return _error(413, f"The request body is over {self.max_bytes} bytes", REQUEST_TOO_LARGE)
@@ -34,21 +45,24 @@ class RequestLimits:
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self.too_large()(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client left: nobody to answer
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self.too_large()(scope, receive, send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                body = await self._read_body(receive)
+        except _TooLarge:
+            await self.too_large()(scope, receive, send)
+            return
+        except TimeoutError:
+            log.info("a client took over %ss to send its request body", self.body_timeout)
+            late = _error(
+                408,
+                f"The request body did not arrive within {self.body_timeout:g} seconds",
+                REQUEST_TIMEOUT,
+            )
+            late.headers["connection"] = "close"  # the rest of the body is not worth reading
+            await late(scope, receive, send)
+            return
+        if body is None:
+            return  # the client left: nobody to answer
         if body.lstrip()[:1] == b"[":
             await _error(
                 400,
@@ -66,3 +80,19 @@ class RequestLimits:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None when the client disconnected first."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return None
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
