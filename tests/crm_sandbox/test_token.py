@@ -74,3 +74,12 @@ async def test_sessions_expire_after_their_ttl(server_dsn: str) -> None:
         assert expired.status_code == 401
         assert expired.json() == INVALID_SESSION
         assert (await sandbox.graphql(COUNT, await sandbox.token())).status_code == 200
+
+
+async def test_token_calls_are_counted(write_sandbox: RunningSandbox) -> None:
+    await write_sandbox.admin.reset_stats()
+    await write_sandbox.token()
+    async with httpx.AsyncClient(base_url=write_sandbox.url) as http:
+        await http.post("/services/oauth2/token", data=_form("sandbox", "wrong"))
+    stats = await write_sandbox.admin.stats()
+    assert (stats["token"], stats["token_refused"]) == (1, 1)
