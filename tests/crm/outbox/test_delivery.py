@@ -15,6 +15,7 @@ from gateway.crm.outbox.settings import OutboxSettings
 from gateway.crm.outbox.worker import deliver_pass, outbox_client
 from gateway.crm.settings import CrmSettings
 from gateway.metrics import REGISTRY
+from gateway.schema.node import to_global_id
 from tests.crm.outbox.support import (
     APPROVE,
     CLOSE,
@@ -271,3 +272,42 @@ async def test_two_workers_in_parallel_deliver_each_entry_once(
     leads = await crm_leads(clean_sandbox, deal_ids)
     assert refs_of(leads) == sorted(str(d) for d in deal_ids)
     assert {lead["Status"]["value"] for lead in leads} == {"Working - Contacted"}
+
+
+async def test_closing_a_deal_with_an_opportunity_moves_the_opportunitys_stage(
+    gateway: GraphQLClient,
+    bearer: Bearer,
+    db: asyncpg.Pool,
+    clean_sandbox: RunningSandbox,
+    crm: CrmClient,
+) -> None:
+    """A seeded approved registration the vendor converted: its Opportunity exists in both."""
+    deal = await db.fetchrow(
+        "SELECT id, crm_opportunity_id FROM deals WHERE status = 'APPROVED' "
+        "AND crm_lead_id IS NOT NULL AND crm_opportunity_id IS NOT NULL ORDER BY id LIMIT 1"
+    )
+    assert deal is not None, "the seed has converted approved registrations"
+    closed = await gateway.as_(bearer("admin@vendor.example")).data(
+        CLOSE, {"id": to_global_id("Deal", deal["id"]), "outcome": "WON"}
+    )
+    assert closed["closeDeal"]["userErrors"] == []
+    await drain(db, crm, [deal["id"]])
+
+    [entry] = await entries_of(db, deal["id"])
+    assert (entry["operation"], entry["status"], entry["crm_record_id"]) == (
+        "update",
+        "delivered",
+        deal["crm_opportunity_id"],
+    )
+    response = await clean_sandbox.graphql(
+        "query($id: ID) { uiapi { query { Opportunity(where: { Id: { eq: $id } }) { edges { "
+        "node { StageName { value } IsWon { value } IsClosed { value } } } } } } }",
+        await clean_sandbox.token(),
+        {"id": deal["crm_opportunity_id"]},
+    )
+    [edge] = response.json()["data"]["uiapi"]["query"]["Opportunity"]["edges"]
+    assert edge["node"] == {
+        "StageName": {"value": "Closed Won"},
+        "IsWon": {"value": True},
+        "IsClosed": {"value": True},
+    }
