@@ -122,6 +122,7 @@ class GraphQLView(GraphQL[Context, None]):
             loaders=build_loaders(pool, grant),
             settings=self.settings,
             audit=request.app.state.audit,
+            live=request.app.state.crm.live_reads(pool, grant),
         )
 
     def _connection_context(self, websocket: WebSocket) -> ConnectionContext:
@@ -237,7 +238,7 @@ class GraphQLView(GraphQL[Context, None]):
             except UnsupportedBody as exc:
                 return request_error(media_type, 415, str(exc), UNSUPPORTED_MEDIA_TYPE)
         request.state.response_media_type = media_type
-        request.state.graphql_status = 200
+        request.state.graphql_status = None  # set by process_result for a request error
         try:
             response = await self.run(request)
         except ClientDisconnect:
@@ -259,7 +260,8 @@ class GraphQLView(GraphQL[Context, None]):
                 )
             return request_error(media_type, exc.status_code, exc.reason, BAD_REQUEST)
         if response.media_type == JSON:  # not GraphiQL's page
-            response.status_code = request.state.graphql_status
+            if request.state.graphql_status is not None:
+                response.status_code = request.state.graphql_status
             response.headers["content-type"] = f"{media_type}; charset=utf-8"
         return response
 
