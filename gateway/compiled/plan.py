@@ -45,13 +45,8 @@ from gateway.compiled.leaves import (
     object_field_reader,
     row_field_reader,
 )
-from gateway.compiled.sources import SOURCES, TOTAL_COUNT, BatchSource
+from gateway.compiled.sources import SOURCES, TOTAL_COUNT, BatchSource, via_resolver
 from gateway.schema.guard import ReadGuard
-from gateway.schema.pagination import Connection, Edge, PageInfo
-
-# Strawberry objects the compiled path reads attributes of (values of every other object type
-# are rows, see leaves.ROW_TYPES).
-_OBJECT_ORIGINS = (Connection, Edge, PageInfo)
 
 
 class Unsupported(Exception):
@@ -115,6 +110,8 @@ class _Compiler:
     ) -> None:
         self.schema, self.fragments = schema, fragments
         self.variable_values, self.operation = variable_values, operation
+        # Inside a value a resolver built: its objects are Strawberry's, never rows.
+        self.below_resolver_values = 0
 
     def root(self) -> ObjectPlan:
         query = self.schema.query_type
@@ -184,6 +181,20 @@ class _Compiler:
             plan.source = SOURCES[(parent.name, name)]
         elif name == "totalCount" and self._is_object_type(parent):
             plan.source = TOTAL_COUNT
+        elif target.name not in ROW_TYPES:
+            # Its resolver builds Strawberry objects (or a leaf): called as Strawberry would,
+            # on the parent's object; no row may appear below it.
+            parent_value = ROW_TYPES[parent.name].from_row if is_row_parent else _same
+            plan.source = via_resolver(definition, parent_value)
+            if is_leaf_type(target):
+                plan.complete_leaf = complete_leaf_type(field_def.type, parent.name, name)
+                return plan
+            self.below_resolver_values += 1
+            try:
+                self._object_targets(plan, field_def.type, details)
+            finally:
+                self.below_resolver_values -= 1
+            return plan
         else:
             raise Unsupported(f"{parent.name}.{name} has a resolver the compiler does not know")
         if is_leaf_type(target):
@@ -210,6 +221,8 @@ class _Compiler:
             raise Unsupported(f"values of {inner}")
         plan.objects = {}
         for object_type in runtime:
+            if object_type.name in ROW_TYPES and self.below_resolver_values:
+                raise Unsupported(f"{object_type.name} objects built by a resolver")
             if object_type.name not in ROW_TYPES and not self._is_object_type(object_type):
                 raise Unsupported(f"{object_type.name} values")
             collected = collect_subfields(
@@ -222,13 +235,19 @@ class _Compiler:
             )
             plan.objects[object_type.name] = self._object(object_type, collected.grouped_field_set)
 
-    @staticmethod
-    def _is_object_type(type_: GraphQLObjectType) -> bool:
+    def _is_object_type(self, type_: GraphQLObjectType) -> bool:
+        """Values of the type are Strawberry objects (connections, tiers, …), read by attribute."""
+        roots = (self.schema.query_type, self.schema.mutation_type, self.schema.subscription_type)
         definition = type_.extensions.get("strawberry-definition")
-        if not isinstance(definition, StrawberryObjectDefinition):
-            return False
-        origin = definition.concrete_of.origin if definition.concrete_of else definition.origin
-        return origin in _OBJECT_ORIGINS
+        return (
+            isinstance(definition, StrawberryObjectDefinition)
+            and type_.name not in ROW_TYPES
+            and type_ not in roots
+        )
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def compile_operation(

@@ -8,10 +8,12 @@ field missing here makes an operation fall back to Strawberry's execution.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiodataloader import DataLoader
+from strawberry.types.field import StrawberryField
 
 from gateway.context import Context
 from gateway.loaders.registry import Loaders
@@ -85,6 +87,47 @@ def _deals_of(parent: str) -> BatchSource:
     )
 
 
+class ResolverInfo:
+    """What the schema's resolvers read of `strawberry.Info`: the request's context. (They read
+    nothing else; tests/compiled holds every operation to Strawberry's own answers.)"""
+
+    __slots__ = ("context",)
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+
+
+def via_resolver(field: StrawberryField, parent_value: Callable[[Any], Any]) -> BatchSource:
+    """A field whose resolver builds Strawberry objects (a tier, a key), called as Strawberry
+    calls it (strawberry.schema.schema_converter.get_arguments) on the parent's object."""
+    resolver = field.base_resolver
+    assert resolver is not None
+
+    def call(context: Context, parent: Any, args: Args) -> Awaitable[Any]:
+        source = parent_value(parent)
+        kwargs = dict(args)
+        for parameter in (resolver.parent_parameter, resolver.root_parameter):
+            if parameter is not None:
+                kwargs[parameter.name] = source
+        if resolver.info_parameter is not None:
+            kwargs[resolver.info_parameter.name] = ResolverInfo(context)
+        result = resolver(*([source] if resolver.self_parameter else []), **kwargs)
+        return result if inspect.isawaitable(result) else _ready(result)
+
+    return per_parent(call)
+
+
+async def _ready(value: Any) -> Any:
+    return value
+
+
+async def _conflicts(context: Context, row: Row, args: Args) -> list[Row]:
+    loaders = context.loaders
+    ids = await loaders.conflicting_deal_ids_by_deal_id.load(row["id"])
+    rows = await loaders.deal_by_id.load_many(ids)
+    return [found for found in rows if found is not None]
+
+
 async def _total_count(context: Context, connection: Any, args: Args) -> int:
     counted: int = await connection.counter()
     return counted
@@ -118,6 +161,7 @@ SOURCES: dict[tuple[str, str], BatchSource] = {
     ("Deal", "partner"): by_key("partner_id", lambda loaders: loaders.partner_by_id),
     ("Deal", "owner"): by_key("owner_id", lambda loaders: loaders.partner_user_by_id),
     ("Deal", "hasConflict"): by_key("id", lambda loaders: loaders.has_conflict_by_deal_id),
+    ("Deal", "conflicts"): per_parent(_conflicts),
     ("Partner", "channelManager"): by_key(
         "channel_manager_id", lambda loaders: loaders.vendor_user_by_id
     ),
