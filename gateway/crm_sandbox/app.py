@@ -44,7 +44,7 @@ def create_sandbox_app(config: SandboxConfig) -> Starlette:
                 conn = cast(asyncpg.Connection, pooled)  # the proxy behaves as its connection
                 await create_tables(conn)
                 if config.seed_plan is not None and await tables_are_empty(conn):
-                    counts = await seed_sandbox(conn, config.seed_plan)
+                    counts = await seed_sandbox(conn, config.seed_plan, config.seed_now)
                     log.info("sandbox CRM seeded: %s", counts)
             sandbox.pool = pool
             yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from gateway.crm_sandbox.faults import FaultSettings
 from gateway.seed import SeedPlan
@@ -22,6 +23,8 @@ class SandboxConfig:
     session_ttl_seconds: float = 2 * 3600
     # Seeded on start-up when the tables are empty; None leaves them empty.
     seed_plan: SeedPlan | None = None
+    # The generator's `now` (default: the start-up time); a fixed one makes the seed exact.
+    seed_now: datetime | None = None
     # The org's daily API allowance shown in `Sforce-Limit-Info` (faults can shrink it).
     api_limit: int = 1_000_000
     faults: FaultSettings = field(default_factory=FaultSettings)

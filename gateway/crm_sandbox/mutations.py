@@ -151,10 +151,8 @@ def _abort_others(outcomes: Outcomes, operations: list[_Operation], failed: str)
             )
 
 
-def outcome_resolver(_action: str) -> Any:
-    def resolve(
-        outcomes: Outcomes, info: GraphQLResolveInfo[RequestContext], **_arguments: Any
-    ) -> Any:
-        return outcomes.payload(str(info.path.key))
-
-    return resolve
+def resolve_outcome(
+    outcomes: Outcomes, info: GraphQLResolveInfo[RequestContext], **_arguments: Any
+) -> dict[str, Any]:
+    """An aliased operation's field: what `run_mutations` recorded under its response key."""
+    return outcomes.payload(str(info.path.key))

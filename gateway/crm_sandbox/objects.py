@@ -37,6 +37,7 @@ class Field:
     references: str | None = None  # the parent object, for REFERENCE fields
     picklist: tuple[str, ...] = ()  # a restricted picklist's values; empty means unrestricted
     unique: bool = False
+    max_length: int | None = None  # text fields: longer values are STRING_TOO_LONG
 
     @property
     def relationship(self) -> str | None:
@@ -108,8 +109,8 @@ ACCOUNT = SObject(
     "001",
     (
         Field("Id", Kind.ID, system=True),
-        Field("Name", Kind.STRING, required=True),
-        Field("Website", Kind.URL),
+        Field("Name", Kind.STRING, required=True, max_length=255),
+        Field("Website", Kind.URL, max_length=255),
         Field("Industry", Kind.PICKLIST),
         Field("BillingCountry", Kind.STRING),
         Field("IsPartner", Kind.BOOLEAN),
@@ -121,19 +122,19 @@ LEAD = SObject(
     "00Q",
     (
         Field("Id", Kind.ID, system=True),
-        Field("FirstName", Kind.STRING),
-        Field("LastName", Kind.STRING, required=True),
-        Field("Email", Kind.EMAIL),
-        Field("Phone", Kind.PHONE),
-        Field("Company", Kind.STRING, required=True),
-        Field("Website", Kind.URL),
+        Field("FirstName", Kind.STRING, max_length=40),
+        Field("LastName", Kind.STRING, required=True, max_length=80),
+        Field("Email", Kind.EMAIL, max_length=80),
+        Field("Phone", Kind.PHONE, max_length=40),
+        Field("Company", Kind.STRING, required=True, max_length=255),
+        Field("Website", Kind.URL, max_length=255),
         Field("Status", Kind.PICKLIST, picklist=LEAD_STATUSES),
         Field("LeadSource", Kind.PICKLIST),
         Field("PartnerAccountId", Kind.REFERENCE, references="Account"),
         Field("RecordTypeId", Kind.ID),
         Field("IsConverted", Kind.BOOLEAN),
         Field("ConvertedOpportunityId", Kind.REFERENCE, references="Opportunity"),
-        Field("Gateway_Registration_Id__c", Kind.STRING, unique=True),
+        Field("Gateway_Registration_Id__c", Kind.STRING, unique=True, max_length=255),
         *_system_fields(),
     ),
 )
@@ -142,7 +143,7 @@ OPPORTUNITY = SObject(
     "006",
     (
         Field("Id", Kind.ID, system=True),
-        Field("Name", Kind.STRING, required=True),
+        Field("Name", Kind.STRING, required=True, max_length=120),
         Field("AccountId", Kind.REFERENCE, references="Account"),
         Field("PartnerAccountId", Kind.REFERENCE, references="Account"),
         Field("Amount", Kind.CURRENCY),

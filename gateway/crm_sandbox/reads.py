@@ -34,7 +34,8 @@ def decode_cursor(cursor: str) -> int:
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
         version, index = text.split(":")
-        if version != "v1" or not index.isdigit():
+        # A real cursor's index fits Postgres's OFFSET; a forged one must not reach it.
+        if version != "v1" or not index.isdigit() or len(index) > 12:
             raise ValueError(text)
         return int(index)
     except (ValueError, UnicodeDecodeError, binascii.Error):

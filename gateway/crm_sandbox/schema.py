@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLSchema, build_schema
 
-from gateway.crm_sandbox.mutations import outcome_resolver, run_mutations
+from gateway.crm_sandbox.mutations import ACTIONS, resolve_outcome, run_mutations
 from gateway.crm_sandbox.objects import OBJECTS
 from gateway.crm_sandbox.reads import connection_resolver
 from gateway.crm_sandbox.sdl import sandbox_sdl
@@ -35,6 +35,6 @@ def sandbox_schema() -> GraphQLSchema:
     mutations = _object_type(schema, "UIAPIMutations")
     for name, sobject in OBJECTS.items():
         record_query.fields[name].resolve = connection_resolver(sobject)
-        for action in ("Create", "Update", "Delete"):
-            mutations.fields[f"{name}{action}"].resolve = outcome_resolver(action)
+        for action in ACTIONS:
+            mutations.fields[f"{name}{action}"].resolve = resolve_outcome
     return schema

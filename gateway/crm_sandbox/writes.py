@@ -3,6 +3,7 @@ restricted picklists, references that must exist, derived flags and the unique e
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +21,9 @@ from gateway.crm_sandbox.objects import (
 )
 from gateway.crm_sandbox.tables import new_record_id, quoted
 from gateway.crm_sandbox.values import record_node
+
+# What a real org accepts as an e-mail address, roughly: one @, no spaces, a dotted domain.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def write_timestamp() -> datetime:
@@ -39,14 +43,20 @@ async def _check(
     conn: asyncpg.Connection, sobject: SObject, values: dict[str, Any], *, creating: bool
 ) -> None:
     for field in sobject.writable:
-        present = field.name in values
         value = values.get(field.name)
-        if field.required and ((creating and value is None) or (present and value is None)):
-            raise validation_error(
-                f"REQUIRED_FIELD_MISSING: Required fields are missing: [{field.name}]"
-            )
         if value is None:
+            if field.required and (creating or field.name in values):
+                raise validation_error(
+                    f"REQUIRED_FIELD_MISSING: Required fields are missing: [{field.name}]"
+                )
             continue
+        if field.max_length is not None and len(value) > field.max_length:
+            raise validation_error(
+                f"STRING_TOO_LONG: {field.name}: data value too large (max length="
+                f"{field.max_length})"
+            )
+        if field.kind is Kind.EMAIL and not _EMAIL.fullmatch(value):
+            raise validation_error(f"INVALID_EMAIL_ADDRESS: {field.name}: invalid email address")
         if field.picklist and value not in field.picklist:
             raise validation_error(
                 f"INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: {field.name}: bad value for "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,6 +14,8 @@ from tests.support.crm_sandbox import API, RunningSandbox, running_sandbox
 
 # Small, but several pages of every object at the default page size.
 READ_PLAN = SeedPlan(partners=3, deals_per_partner=30, leads_per_partner=10, seed=11)
+# Fixed for the session, so a test can generate exactly the records the sandbox seeded.
+READ_SEED_NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 class CrmClient:
@@ -51,7 +54,7 @@ class CrmClient:
 
 @pytest.fixture(scope="session")
 async def read_sandbox(server_dsn: str) -> AsyncIterator[RunningSandbox]:
-    async with running_sandbox(server_dsn, seed_plan=READ_PLAN) as sandbox:
+    async with running_sandbox(server_dsn, seed_plan=READ_PLAN, seed_now=READ_SEED_NOW) as sandbox:
         yield sandbox
 
 

@@ -186,3 +186,14 @@ async def test_mutations_are_counted(writer: CrmClient) -> None:
     stats = await writer.sandbox.admin.stats()
     assert (stats["graphql_mutation_requests"], stats["mutations"]) == (1, 3)
     assert stats["graphql_query_requests"] == 0
+
+
+async def test_text_lengths_and_email_format_are_checked(writer: CrmClient) -> None:
+    too_long = await writer.errors(CREATE_LEAD, {"input": _lead("reg-long", LastName="x" * 81)})
+    assert "STRING_TOO_LONG" in too_long[0]["message"]
+    bad_email = await writer.errors(CREATE_LEAD, {"input": _lead("reg-mail", Email="not mail")})
+    assert "INVALID_EMAIL_ADDRESS" in bad_email[0]["message"]
+    for errors in (too_long, bad_email):
+        assert errors[0]["extensions"]["ErrorType"] == "ValidationError"
+    fits = await writer.data(CREATE_LEAD, {"input": _lead("reg-fits", LastName="x" * 80)})
+    assert fits["uiapi"]["LeadCreate"]["Record"]["LastName"] == {"value": "x" * 80}

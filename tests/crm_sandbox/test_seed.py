@@ -11,12 +11,12 @@ import pytest
 from gateway.crm_sandbox.objects import DEAL_REGISTRATION_RECORD_TYPE_ID
 from gateway.crm_sandbox.seed import STAGE_NAMES
 from gateway.seed import Dataset, generate_dataset
-from tests.crm_sandbox.conftest import READ_PLAN, CrmClient
+from tests.crm_sandbox.conftest import READ_PLAN, READ_SEED_NOW, CrmClient
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return generate_dataset(READ_PLAN)
+    return generate_dataset(READ_PLAN, READ_SEED_NOW)
 
 
 async def _all(crm: CrmClient, name: str, fields: str, where: str = "{}") -> list[dict[str, Any]]:
