@@ -13,6 +13,7 @@ from gateway.audit.buffer import AuditBuffer
 from gateway.auth.principal import Principal
 from gateway.authz.grant import Grant
 from gateway.config import Settings
+from gateway.crm.live import LiveReads
 from gateway.loaders.registry import Loaders
 
 
@@ -28,3 +29,5 @@ class Context:
     audit: AuditBuffer
     # Field denials already recorded in this request: one audit event per field, not per row.
     audited_denials: set[str] = field(default_factory=set)
+    # Live CRM reads for the object types configured `live` (None: no CRM, or a subscription).
+    live: LiveReads | None = None

@@ -8,14 +8,16 @@ import logging
 
 import asyncpg
 
+from gateway.authz.grant import Grant
 from gateway.background import stop_task
 from gateway.crm.client import CrmClient
 from gateway.crm.lag import observe_success
+from gateway.crm.live import LiveReads
 from gateway.crm.mapping import CrmMapping
 from gateway.crm.settings import CrmSettings
 from gateway.crm.sync import MirrorSync
 from gateway.store import crm_sync_state
-from gateway.store.database import mark_background
+from gateway.store.database import Executor, mark_background
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,12 @@ class CrmRuntime:
         self._task = None
         if self.client is not None:
             await self.client.close()
+
+    def live_reads(self, db: Executor, grant: Grant) -> LiveReads | None:
+        """A request's live sources; None when no CRM is configured."""
+        if self.client is None:
+            return None
+        return LiveReads(self.client, self._settings, self.mapping, db, grant)
 
     async def sync_once(self) -> None:
         assert self.client is not None

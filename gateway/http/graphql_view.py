@@ -122,6 +122,7 @@ class GraphQLView(GraphQL[Context, None]):
             loaders=build_loaders(pool, grant),
             settings=self.settings,
             audit=request.app.state.audit,
+            live=request.app.state.crm.live_reads(pool, grant),
         )
 
     def _connection_context(self, websocket: WebSocket) -> ConnectionContext:

@@ -8,6 +8,7 @@ from typing import Literal, TypeVar
 from gateway.context import Context
 from gateway.resolvers.ids import database_ids, enum_values
 from gateway.resolvers.lists import child_connection, order_by, root_connection
+from gateway.resolvers.live import live_overlay
 from gateway.schema import inputs
 from gateway.schema.pagination import Connection
 from gateway.store.deals import DEALS
@@ -49,6 +50,7 @@ async def deals(
         order=order_by(order),
         to_node=to_node,
         by_id=context.loaders.deal_by_id,
+        overlay=live_overlay(context, "deals"),
     )
 
 
@@ -79,4 +81,5 @@ async def deals_of(
         after=after,
         order=order_by(order),
         to_node=to_node,
+        overlay=live_overlay(context, "deals"),
     )

@@ -8,6 +8,7 @@ from typing import TypeVar
 from gateway.context import Context
 from gateway.resolvers.ids import database_ids, enum_values
 from gateway.resolvers.lists import child_connection, order_by, root_connection
+from gateway.resolvers.live import live_overlay
 from gateway.schema import inputs
 from gateway.schema.pagination import Connection
 from gateway.store.leads import LEADS
@@ -48,6 +49,7 @@ async def leads(
         order=order_by(order),
         to_node=to_node,
         by_id=context.loaders.lead_by_id,
+        overlay=live_overlay(context, "leads"),
     )
 
 
@@ -71,4 +73,5 @@ async def partner_leads(
         after=after,
         order=order_by(order),
         to_node=to_node,
+        overlay=live_overlay(context, "leads"),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -20,6 +20,9 @@ from gateway.store.sql import OrderBy
 from gateway.store.table import Row, RowFilter, Table
 
 NodeT = TypeVar("NodeT")
+# Rows after the store, before the schema: a live source (gateway/crm/live.py) overlays the
+# CRM's current values on them.
+Overlay = Callable[[list[Row]], Awaitable[list[Row]]]
 
 # The Python type of each sortable column, so a cursor's value decodes to what Postgres compares.
 _COLUMN_TYPES: dict[str, type] = {
@@ -83,6 +86,7 @@ async def root_connection(
     order: OrderBy,
     to_node: Callable[[Row], NodeT],
     by_id: RowByIdLoader | None = None,
+    overlay: Overlay | None = None,
 ) -> Connection[NodeT]:
     page = page_request(
         first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
@@ -92,6 +96,8 @@ async def root_connection(
     scope = context.grant.row_scope(object_type)
     fetched = await rows.fetch_page(context.db, table, row_filter, page, scope)
     found = within_scope(table, scope, fetched)
+    if overlay is not None:
+        found = await overlay(found)
     if by_id is not None:
         by_id.prime_rows(found)
 
@@ -113,12 +119,16 @@ async def child_connection(
     after: str | None,
     order: OrderBy,
     to_node: Callable[[Row], NodeT],
+    overlay: Overlay | None = None,
 ) -> Connection[NodeT]:
     page = page_request(
         first, after, order, _COLUMN_TYPES[order.column], context.settings.max_page_size
     )
     require_readable_order(context, object_type, order)
     found = await pages.load((parent_id, PageKey(row_filter=row_filter, page=page)))
+    if overlay is not None:
+        # Every parent's page in the same tick: the live loader batches them into one request.
+        found = await overlay(found)
 
     async def count() -> int:
         return await counts.load((parent_id, row_filter))

@@ -9,6 +9,7 @@ from gateway.authz.row_check import within_scope
 from gateway.context import Context
 from gateway.resolvers.ids import enum_values
 from gateway.resolvers.lists import order_by, require_read, root_connection
+from gateway.resolvers.live import live_overlay
 from gateway.schema import inputs
 from gateway.schema.pagination import Connection
 from gateway.store import table as rows
@@ -51,6 +52,7 @@ async def partners(
         order=order_by(order),
         to_node=to_node,
         by_id=context.loaders.partner_by_id,
+        overlay=live_overlay(context, "partners"),
     )
 
 

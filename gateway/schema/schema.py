@@ -20,6 +20,7 @@ from gateway.schema.parse_cache import CachedParsing
 from gateway.schema.partner import Partner
 from gateway.schema.partner_user import PartnerUser
 from gateway.schema.query import Query
+from gateway.schema.stale_extension import StaleReads
 from gateway.schema.subscription import Subscription
 from gateway.schema.training import Certification, Course, Enrollment
 from gateway.schema.vendor_user import VendorUser
@@ -62,6 +63,8 @@ def build_schema() -> strawberry.Schema:
             StreamedErrorCodes,
             SubscriptionsOverWebsocketOnly,
             OperationMetrics,
+            # A live CRM read that fell back to the mirror says so: `extensions.stale`.
+            StaleReads,
         ],
         config=StrawberryConfig(auto_camel_case=True),
         federation_version=FEDERATION_VERSION,

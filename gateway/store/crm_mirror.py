@@ -293,3 +293,13 @@ async def count_mirrored(conn: Executor) -> dict[str, int]:
         for key, table in MIRROR_TABLES.items()
     )
     return {row["object"]: int(row["n"]) for row in await conn.fetch(selects)}
+
+
+async def partner_account_ids(db: Executor, partner_ids: Collection[int]) -> set[str]:
+    """The CRM Account Ids of these partners: a row scope, in the CRM's terms."""
+    rows = await db.fetch(
+        "SELECT crm_account_id FROM partners WHERE id = ANY($1::bigint[]) "
+        "AND crm_account_id IS NOT NULL",
+        sorted(partner_ids),
+    )
+    return {row["crm_account_id"] for row in rows}

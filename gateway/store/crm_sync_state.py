@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -134,3 +135,15 @@ LEFT JOIN (
 ) AS c ON c.object = o.object
 ORDER BY o.position
 """
+
+
+async def mirror_age_seconds(db: Executor, objects: Sequence[str]) -> float | None:
+    """Seconds since the oldest of `objects` last synced; None if one was never mirrored."""
+    age = await db.fetchval(
+        "SELECT CASE WHEN count(s.last_success_at) = cardinality($1::text[]) "
+        "THEN extract(epoch FROM now() - min(s.last_success_at))::float8 END "
+        "FROM unnest($1::text[]) AS o(object) "
+        "LEFT JOIN crm_sync_state s ON s.object = o.object",
+        list(objects),
+    )
+    return None if age is None else float(age)

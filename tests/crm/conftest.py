@@ -17,9 +17,9 @@ from gateway.store.database import create_pool
 from tests.support.crm_sandbox import RunningSandbox, running_sandbox
 from tests.support.postgres import seeded_database
 
-# 3 partners, 45 registrations (most of them Leads, the approved ones Opportunities too) and
+# 3 partners, 60 registrations (most of them Leads, the approved ones Opportunities too) and
 # 15 leads: with pages of 10, every object takes several pages.
-MIRROR_PLAN = SeedPlan(partners=3, deals_per_partner=15, leads_per_partner=5, seed=31)
+MIRROR_PLAN = SeedPlan(partners=3, deals_per_partner=20, leads_per_partner=5, seed=31)
 PAGE = 10
 
 
