@@ -9,6 +9,7 @@ from typing import cast
 
 import asyncpg
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -17,20 +18,33 @@ from gateway.crm_sandbox.admin import faults_endpoint, stats_endpoint
 from gateway.crm_sandbox.config import SandboxConfig
 from gateway.crm_sandbox.graphql_endpoint import graphql_endpoint
 from gateway.crm_sandbox.guard import crm_endpoint
-from gateway.crm_sandbox.responses import not_found
+from gateway.crm_sandbox.responses import not_found, rest_error
 from gateway.crm_sandbox.rest import replication_endpoint
 from gateway.crm_sandbox.seed import seed_sandbox
 from gateway.crm_sandbox.state import Sandbox
-from gateway.crm_sandbox.tables import create_pool, create_tables, tables_are_empty
+from gateway.crm_sandbox.tables import (
+    create_pool,
+    create_tables,
+    lock_schema,
+    tables_are_empty,
+)
 from gateway.crm_sandbox.token_endpoint import token_endpoint
 
 log = logging.getLogger(__name__)
 API_VERSION = "v66.0"
-ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-async def _not_found(_request: Request) -> Response:
+async def _not_found(_request: Request, _exc: Exception) -> Response:
     return not_found()
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    allowed = exc.headers.get("Allow", "") if isinstance(exc, HTTPException) and exc.headers else ""
+    return rest_error(
+        405,
+        "METHOD_NOT_ALLOWED",
+        f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}",
+    )
 
 
 def create_sandbox_app(config: SandboxConfig) -> Starlette:
@@ -42,10 +56,14 @@ def create_sandbox_app(config: SandboxConfig) -> Starlette:
         try:
             async with pool.acquire() as pooled:
                 conn = cast(asyncpg.Connection, pooled)  # the proxy behaves as its connection
-                await create_tables(conn)
-                if config.seed_plan is not None and await tables_are_empty(conn):
-                    counts = await seed_sandbox(conn, config.seed_plan, config.seed_now)
-                    log.info("sandbox CRM seeded: %s", counts)
+                # One lock for tables and seed: two sandboxes starting on one database must
+                # neither race on CREATE nor both seed.
+                async with conn.transaction():
+                    await lock_schema(conn)
+                    await create_tables(conn)
+                    if config.seed_plan is not None and await tables_are_empty(conn):
+                        counts = await seed_sandbox(conn, config.seed_plan, config.seed_now)
+                        log.info("sandbox CRM seeded: %s", counts)
             sandbox.pool = pool
             yield
         finally:
@@ -73,8 +91,9 @@ def create_sandbox_app(config: SandboxConfig) -> Starlette:
         Route("/__sandbox/faults", faults_endpoint, methods=["GET", "POST"]),
         Route("/__sandbox/stats", stats_endpoint, methods=["GET"]),
         Route("/__sandbox/stats/reset", stats_endpoint, methods=["POST"]),
-        Route("/{path:path}", _not_found, methods=ANY_METHOD),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    # Any other path or API version: the REST API's 404 body, not Starlette's plain text.
+    handlers = {404: _not_found, 405: _method_not_allowed}
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
     app.state.sandbox = sandbox
     return app

@@ -26,9 +26,8 @@ _COLUMN_TYPES: dict[Kind, str] = {
     Kind.DATETIME: "timestamptz",
 }
 _ID_ALPHABET = string.ascii_letters + string.digits
-# Salesforce timestamps have millisecond precision; storing exactly that keeps `gt` filters on
-# SystemModstamp exact for clients that send back what they read.
-NOW_SQL = "date_trunc('milliseconds', clock_timestamp())"
+# The advisory lock that serialises start-ups on one database (the sandbox's own database).
+SCHEMA_LOCK = 8700
 
 
 def quoted(name: str) -> str:
@@ -66,14 +65,16 @@ def table_ddl(sobject: SObject) -> list[str]:
     return statements
 
 
+async def lock_schema(conn: asyncpg.Connection) -> None:
+    """Held until the caller's transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", SCHEMA_LOCK)
+
+
 async def create_tables(conn: asyncpg.Connection) -> None:
     """Idempotent: a restarted sandbox keeps its records."""
-    async with conn.transaction():
-        # Concurrent start-ups on one database (tests) must not race on CREATE IF NOT EXISTS.
-        await conn.execute("SELECT pg_advisory_xact_lock(8700)")
-        for sobject in OBJECTS.values():
-            for statement in table_ddl(sobject):
-                await conn.execute(statement)
+    for sobject in OBJECTS.values():
+        for statement in table_ddl(sobject):
+            await conn.execute(statement)
 
 
 async def tables_are_empty(conn: asyncpg.Connection) -> bool:

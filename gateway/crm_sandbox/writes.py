@@ -27,7 +27,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def write_timestamp() -> datetime:
-    """Now, to the millisecond (Salesforce's precision)."""
+    """Now, to the millisecond: Salesforce's precision, so a client that filters on
+    `SystemModstamp > <a value it read>` compares exactly what is stored."""
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 

@@ -88,3 +88,22 @@ async def test_unknown_operation_name(crm: CrmClient) -> None:
         headers={"Authorization": f"Bearer {crm.token}"},
     )  # fmt: skip
     assert response.json()["errors"][0]["extensions"]["ErrorType"] == "ValidationError"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "/services/data/v66.0/graphql", "POST"),
+        ("GET", "/services/oauth2/token", "POST"),
+        ("POST", "/services/data/v66.0/sobjects/Lead/deleted/", "HEAD, GET"),
+    ],
+)
+async def test_a_wrong_method_is_405(crm: CrmClient, method: str, path: str, allowed: str) -> None:
+    response = await crm.http.request(method, path)
+    assert response.status_code == 405
+    assert response.json() == [
+        {
+            "message": f"HTTP Method '{method}' not allowed. Allowed are {allowed}",
+            "errorCode": "METHOD_NOT_ALLOWED",
+        }
+    ]
