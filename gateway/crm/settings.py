@@ -44,7 +44,7 @@ class CrmSettings:
     sync_interval_seconds: int = 300
     # Each incremental run re-reads this far back: long CRM transactions commit late.
     sync_overlap_seconds: int = 300
-    sync_page_size: int = 200
+    sync_page_size: int = 2000  # the contract's largest page: fewer calls against the allowance
 
     @property
     def configured(self) -> bool:
@@ -78,7 +78,7 @@ class CrmSettings:
         mapping = (env.get("CRM_MAPPING_PATH") or "").strip()
         if mapping and not Path(mapping).is_file():
             raise CrmConfigError(f"CRM_MAPPING_PATH={mapping} is not a file")
-        page_size = int(_number(env, "CRM_SYNC_PAGE_SIZE", 200, minimum=1))
+        page_size = int(_number(env, "CRM_SYNC_PAGE_SIZE", 2000, minimum=1))
         if page_size > 2000:
             raise CrmConfigError(f"CRM_SYNC_PAGE_SIZE must be at most 2000, got {page_size}")
         return cls(
