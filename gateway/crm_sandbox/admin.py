@@ -1,6 +1,5 @@
-"""The sandbox's own admin API (not part of the CRM contract), guarded by the client secret in
-the `X-Sandbox-Secret` header: `GET/POST /__sandbox/faults`, `GET /__sandbox/stats`,
-`POST /__sandbox/stats/reset`."""
+"""The sandbox's admin API (no part of the CRM contract), guarded by the client secret in the
+`X-Sandbox-Secret` header: fault switches and call counts."""
 
 from __future__ import annotations
 

@@ -39,7 +39,9 @@ async def _not_found(_request: Request, _exc: Exception) -> Response:
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    allowed = exc.headers.get("Allow", "") if isinstance(exc, HTTPException) and exc.headers else ""
+    header = exc.headers.get("Allow", "") if isinstance(exc, HTTPException) and exc.headers else ""
+    # Starlette keeps a route's methods in a set: sorted, the message is the same every run.
+    allowed = ", ".join(sorted(m.strip() for m in header.split(",") if m.strip()))
     return rest_error(
         405,
         "METHOD_NOT_ALLOWED",

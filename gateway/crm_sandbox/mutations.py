@@ -1,6 +1,5 @@
-"""`uiapi(input: {allOrNone}) { <Object>Create / Update / Delete ... }`: every aliased operation
-runs in one transaction; with allOrNone (the default) one failure rolls them all back and the
-others answer ExecutionAborted, without it each stands alone (a savepoint each)."""
+"""`uiapi(input: {allOrNone}) { <Object>Create / Update / Delete }`: aliased operations in one
+transaction; allOrNone rolls all back on a failure (the others: ExecutionAborted)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""The sandbox's own tables, one per object, columns named as the fields (quoted), plus the
-soft-delete columns the REST `deleted/` endpoint reads. The sandbox stands in for an external
-system, so its SQL lives in its package, not in gateway/store/."""
+"""The sandbox's own tables, one per object, columns named as the fields, plus soft-delete columns.
+It stands in for an external system, so its SQL lives here, not in gateway/store/."""
 
 from __future__ import annotations
 

@@ -13,6 +13,11 @@ from graphql.language import FloatValueNode, IntValueNode, StringValueNode, Valu
 from gateway.crm_sandbox.objects import Field, Kind, SObject
 
 
+def to_milliseconds(value: datetime) -> datetime:
+    """Salesforce keeps datetimes to the millisecond; so does the sandbox."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
+
+
 def format_datetime(value: datetime) -> str:
     """ISO-8601 UTC with milliseconds, as Salesforce writes datetimes: 2026-01-05T13:07:48.000Z."""
     utc = value.astimezone(UTC)

@@ -20,7 +20,7 @@ from gateway.crm_sandbox.objects import (
     SObject,
 )
 from gateway.crm_sandbox.tables import new_record_id, quoted
-from gateway.crm_sandbox.values import record_node
+from gateway.crm_sandbox.values import record_node, to_milliseconds
 
 # What a real org accepts as an e-mail address, roughly: one @, no spaces, a dotted domain.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -29,8 +29,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 def write_timestamp() -> datetime:
     """Now, to the millisecond: Salesforce's precision, so a client that filters on
     `SystemModstamp > <a value it read>` compares exactly what is stored."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return to_milliseconds(datetime.now(UTC))
 
 
 def _derived(sobject: SObject, values: dict[str, Any]) -> dict[str, Any]:

@@ -95,7 +95,7 @@ async def test_unknown_operation_name(crm: CrmClient) -> None:
     [
         ("GET", "/services/data/v66.0/graphql", "POST"),
         ("GET", "/services/oauth2/token", "POST"),
-        ("POST", "/services/data/v66.0/sobjects/Lead/deleted/", "HEAD, GET"),
+        ("POST", "/services/data/v66.0/sobjects/Lead/deleted/", "GET, HEAD"),
     ],
 )
 async def test_a_wrong_method_is_405(crm: CrmClient, method: str, path: str, allowed: str) -> None:
