@@ -1,15 +1,44 @@
-"""What the mirror tests read back: the sandbox's record ids, and the local rows' state."""
+"""What the CRM tests share: settings for the sandbox, the sandbox's record ids, the local rows'
+state, and the gateway in-process with a persona's client."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
+import httpx
 
+from gateway.app import create_app
+from gateway.auth.jwt_tokens import mint_token
+from gateway.config import Settings
+from gateway.crm.settings import CrmSettings, Source
 from gateway.crm_sandbox.objects import OBJECTS as SANDBOX_OBJECTS
+from tests.support.auth import TEST_AUTH
 from tests.support.crm_sandbox import RunningSandbox
+from tests.support.graphql import GraphQLClient
 
 OBJECTS = ("Account", "Lead", "Opportunity")
+PAGE = 10  # the tests' sync page: every object takes several
+
+
+def sandbox_settings(sandbox: RunningSandbox, **changes: object) -> CrmSettings:
+    """Fast backoff (milliseconds), a one-second timeout, pages of PAGE records."""
+    values: dict[str, object] = {
+        "url": sandbox.url,
+        "client_id": sandbox.client_id,
+        "client_secret": sandbox.client_secret,
+        "timeout_seconds": 1.0,
+        "retry_base_seconds": 0.01,
+        "retry_cap_seconds": 0.05,
+        "circuit_open_seconds": 120.0,
+        "sync_interval_seconds": 0,
+        "sync_page_size": PAGE,
+        **changes,
+    }
+    return CrmSettings(**values)  # type: ignore[arg-type]
 
 
 async def crm_ids(sandbox: RunningSandbox) -> dict[str, set[str]]:
@@ -57,3 +86,30 @@ async def one_row(db: asyncpg.Pool, sql: str, *args: Any) -> asyncpg.Record:
     row = await db.fetchrow(sql, *args)
     assert row is not None, sql
     return row
+
+
+ROLES = {
+    "cm@vendor.example": ("channel_manager", None),
+    "admin@vendor.example": ("vendor_admin", None),
+    "admin@acme.example": ("partner_admin", "acme"),
+}
+
+
+@asynccontextmanager
+async def gateway(
+    dsn: str, sandbox: RunningSandbox, sources: Mapping[str, Source] | None = None
+) -> AsyncIterator[Callable[[str], GraphQLClient]]:
+    """The gateway in-process (its lifespan running) on `dsn` and the sandbox; `as_user(email)`
+    is a client with that persona's token."""
+    crm = sandbox_settings(sandbox, sources=dict(sources or {}))
+    app = create_app(Settings(auth=TEST_AUTH, jobs_interval_seconds=0, crm=crm), dsn)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
+
+            def as_user(email: str) -> GraphQLClient:
+                role, slug = ROLES[email]
+                token = mint_token(TEST_AUTH, email, [role], slug, timedelta(hours=1))
+                return GraphQLClient(http, headers={"authorization": f"Bearer {token}"})
+
+            yield as_user

@@ -11,8 +11,7 @@ from gateway.crm.client import CrmClient
 from gateway.crm.mapping import CrmMapping
 from gateway.crm.sync import MirrorSync
 from gateway.metrics import REGISTRY
-from tests.crm.conftest import sandbox_settings
-from tests.crm.support import crm_ids, one_row
+from tests.crm.support import crm_ids, one_row, sandbox_settings
 from tests.support.crm_sandbox import RunningSandbox
 
 

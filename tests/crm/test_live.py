@@ -4,28 +4,14 @@ the mirror and say so, or CRM_UNAVAILABLE where there is no mirror."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import timedelta
-
 import asyncpg
-import httpx
 
-from gateway.app import create_app
-from gateway.auth.jwt_tokens import mint_token
-from gateway.config import Settings
+from gateway.crm.settings import Source
 from gateway.crm.sync import MirrorSync
-from tests.crm.conftest import sandbox_settings
-from tests.crm.support import crm_mutation
-from tests.support.auth import TEST_AUTH
+from tests.crm.support import crm_mutation, gateway
 from tests.support.crm_sandbox import RunningSandbox
-from tests.support.graphql import GraphQLClient
 
-LIVE = {"deals": "live", "leads": "live", "partners": "live"}
-ROLES = {
-    "admin@vendor.example": ("vendor_admin", None),
-    "admin@acme.example": ("partner_admin", "acme"),
-}
+LIVE: dict[str, Source] = {"deals": "live", "leads": "live", "partners": "live"}
 DEALS = """{ deals(first: 50, orderBy: {field: AMOUNT, direction: DESC}) {
   nodes { id amount stage crmOpportunityId partner { slug } } } }"""
 MOVE_OPPORTUNITY = """
@@ -34,26 +20,6 @@ mutation Move($id: IdOrRef!, $partner: IdOrRef!) { uiapi(input: {allOrNone: true
                                                    Amount: 777.0}}) { Record { Id } }
 } }
 """
-
-
-@asynccontextmanager
-async def gateway(
-    dsn: str, sandbox: RunningSandbox
-) -> AsyncIterator[Callable[[str], GraphQLClient]]:
-    settings = Settings(
-        auth=TEST_AUTH, jobs_interval_seconds=0, crm=sandbox_settings(sandbox, sources=LIVE)
-    )
-    app = create_app(settings, dsn)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as http:
-
-            def as_user(email: str) -> GraphQLClient:
-                role, slug = ROLES[email]
-                token = mint_token(TEST_AUTH, email, [role], slug, timedelta(hours=1))
-                return GraphQLClient(http, headers={"authorization": f"Bearer {token}"})
-
-            yield as_user
 
 
 async def test_a_live_deals_list_of_50_costs_one_crm_request(
@@ -73,7 +39,7 @@ async def test_a_live_deals_list_of_50_costs_one_crm_request(
            Record { Id } } } }""",
         {"id": deal["crm_opportunity_id"]},
     )
-    async with gateway(gateway_dsn, sandbox) as as_user:
+    async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
         await sandbox.admin.reset_stats()
         data = await as_user("admin@vendor.example").data(DEALS)
         stats = await sandbox.admin.stats()
@@ -95,7 +61,7 @@ async def test_nested_live_lists_batch_across_parents(
 ) -> None:
     await mirror.run()
     query = "{ partners(first: 3) { nodes { name deals(first: 10) { nodes { amount } } } } }"
-    async with gateway(gateway_dsn, sandbox) as as_user:
+    async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
         await sandbox.admin.reset_stats()
         data = await as_user("admin@vendor.example").data(query)
         stats = await sandbox.admin.stats()
@@ -119,7 +85,7 @@ async def test_the_partner_scope_is_a_crm_filter_and_is_checked_again(
     await crm_mutation(
         sandbox, MOVE_OPPORTUNITY, {"id": acme["crm_opportunity_id"], "partner": globex}
     )
-    async with gateway(gateway_dsn, sandbox) as as_user:
+    async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
         data = await as_user("admin@acme.example").data(DEALS)
 
     nodes = data["deals"]["nodes"]
@@ -132,7 +98,7 @@ async def test_with_the_crm_down_a_live_read_answers_from_the_mirror_and_says_so
     mirror: MirrorSync, gateway_dsn: str, sandbox: RunningSandbox
 ) -> None:
     await mirror.run()
-    async with gateway(gateway_dsn, sandbox) as as_user:
+    async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
         await sandbox.admin.set_faults(error_rate=1.0)
         body = await as_user("admin@vendor.example").execute(DEALS)
 
@@ -144,9 +110,10 @@ async def test_with_the_crm_down_a_live_read_answers_from_the_mirror_and_says_so
 
 
 async def test_with_the_crm_down_and_no_mirror_a_live_read_is_crm_unavailable(
-    gateway_dsn: str, sandbox: RunningSandbox
+    db: asyncpg.Pool, gateway_dsn: str, sandbox: RunningSandbox
 ) -> None:
-    async with gateway(gateway_dsn, sandbox) as as_user:
+    assert await db.fetchval("SELECT count(*) FROM crm_sync_state") == 0  # never mirrored
+    async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
         await sandbox.admin.set_faults(error_rate=1.0)
         body = await as_user("admin@vendor.example").execute(DEALS)
 

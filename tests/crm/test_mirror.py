@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from gateway.crm.sync import MirrorSync
-from tests.crm.conftest import PAGE
-from tests.crm.support import crm_ids, local_fingerprint
+from tests.crm.support import PAGE, crm_ids, local_fingerprint
 from tests.support.crm_sandbox import RunningSandbox
 
 

@@ -15,8 +15,7 @@ import asyncpg
 from gateway.crm.client import CrmClient
 from gateway.crm.mapping import CrmMapping
 from gateway.crm.sync import MirrorSync
-from tests.crm.conftest import PAGE, sandbox_settings
-from tests.crm.support import crm_ids, one_row
+from tests.crm.support import PAGE, crm_ids, one_row, sandbox_settings
 from tests.support.auth import TEST_AUTH
 from tests.support.crm_sandbox import RunningSandbox
 
