@@ -97,11 +97,14 @@ ROLES = {
 
 @asynccontextmanager
 async def gateway(
-    dsn: str, sandbox: RunningSandbox, sources: Mapping[str, Source] | None = None
+    dsn: str,
+    sandbox: RunningSandbox,
+    sources: Mapping[str, Source] | None = None,
+    **crm_changes: object,
 ) -> AsyncIterator[Callable[[str], GraphQLClient]]:
     """The gateway in-process (its lifespan running) on `dsn` and the sandbox; `as_user(email)`
     is a client with that persona's token."""
-    crm = sandbox_settings(sandbox, sources=dict(sources or {}))
+    crm = sandbox_settings(sandbox, sources=dict(sources or {}), **crm_changes)
     app = create_app(Settings(auth=TEST_AUTH, jobs_interval_seconds=0, crm=crm), dsn)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

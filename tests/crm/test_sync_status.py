@@ -3,6 +3,8 @@ partners get FORBIDDEN. The lag is also a metric."""
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 
 from gateway.crm.sync import MirrorSync
@@ -56,3 +58,19 @@ async def test_partners_may_read_neither_the_sync_status_nor_crm_ids(
     crm_lead_ids = {r["crm_lead_id"] for r in await db.fetch("SELECT crm_lead_id FROM deals")}
     assert all(d["crmId"] in crm_lead_ids for d in vendor_view["deals"]["nodes"])
     assert vendor_view["partners"]["nodes"][0]["crmId"].startswith("001")
+
+
+async def test_the_server_mirrors_the_crm_at_start_and_then_every_interval(
+    db: asyncpg.Pool, gateway_dsn: str, sandbox: RunningSandbox
+) -> None:
+    async with gateway(gateway_dsn, sandbox, sync_interval_seconds=3600) as as_user:
+        for _ in range(500):
+            statuses = (await as_user("admin@vendor.example").data(STATUS))["syncStatus"]
+            if all(s["lastSuccessAt"] is not None for s in statuses):
+                break
+            await asyncio.sleep(0.02)
+
+    expected = await crm_ids(sandbox)
+    assert {s["object"]: s["records"] for s in statuses} == {
+        key: len(ids) for key, ids in expected.items()
+    }
