@@ -65,8 +65,12 @@ async def _run(server: str, page_sizes: list[int]) -> None:
         )
         thread = threading.Thread(target=sandbox.run, daemon=True)
         thread.start()
-        while not sandbox.started:
+        for _ in range(600):
+            if sandbox.started:
+                break
             await asyncio.sleep(0.05)
+        else:
+            raise RuntimeError("the sandbox CRM did not start")
         pool = await create_pool(gateway_dsn, min_size=1, max_size=2)
         try:
             for size in page_sizes:
