@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -99,7 +100,12 @@ def sync_command(
         raise fail(str(exc), code=2) from None
     table = Table("object", "records", "deleted", "mode", "outcome")
     for report in reports:
-        outcome = "[green]ok[/green]" if report.error is None else f"[red]{report.error}[/red]"
+        if report.error is not None:
+            outcome = f"[red]{escape(report.error)}[/red]"
+        elif report.skipped is not None:
+            outcome = f"[yellow]skipped: {report.skipped}[/yellow]"
+        else:
+            outcome = "[green]ok[/green]"
         mode = "full" if report.full else "incremental"
         table.add_row(report.object, str(report.records), str(report.deleted), mode, outcome)
     console.print(table)

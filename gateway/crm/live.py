@@ -34,7 +34,9 @@ from gateway.store.partners import PARTNERS
 from gateway.store.scope import RowScope
 from gateway.store.table import Row, Table
 
-log = logging.getLogger("gateway.authz.leak")
+log = logging.getLogger(__name__)
+# Where the store's own scope violations are logged (gateway/authz/row_check.py).
+leak_log = logging.getLogger("gateway.authz.leak")
 # The contract: at most 10 subqueries per request, at most 2,000 records per subquery.
 MAX_SUBQUERIES = 10
 MAX_FIRST = 2000
@@ -140,7 +142,7 @@ class LiveRecordLoader(DataLoader[tuple[str, str], LiveRecord]):
                 batch = subqueries[start : start + MAX_SUBQUERIES]
                 found |= await self._fetch(batch, allowed)
         except CrmError as exc:
-            logging.getLogger(__name__).warning("live CRM read failed, using the mirror: %s", exc)
+            log.warning("live CRM read failed, using the mirror: %s", exc)
             return [UNAVAILABLE] * len(keys)
         return [found.get(key) for key in keys]
 
@@ -200,7 +202,7 @@ def _admitted(mapping: ObjectMapping, record: dict[str, Any], allowed: set[str] 
     owner = record["crm_id"] if mapping.key == "Account" else record.get("partner_account_id")
     if owner in allowed:
         return True
-    log.error(
+    leak_log.error(
         "withheld CRM %s %s outside the caller's scope: the CRM filter is broken",
         mapping.key,
         record["crm_id"],

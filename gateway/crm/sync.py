@@ -25,7 +25,7 @@ log = logging.getLogger("gateway.crm.sync")
 
 # How far back the CRM's deleted/ endpoint reaches (the contract: 15 days).
 DELETED_REACH = timedelta(days=15)
-ANOTHER_SYNC = "skipped: another process is syncing this object"
+ANOTHER_SYNC = "another process is syncing this object"
 
 
 class SyncProgress(Protocol):
@@ -52,6 +52,7 @@ class ObjectReport:
     deleted: int = 0
     full: bool = False
     error: str | None = None
+    skipped: str | None = None  # why nothing was done (not a failure)
 
 
 class _FullResyncNeeded(Exception):
@@ -77,7 +78,9 @@ class MirrorSync:
         for key in objects:
             try:
                 reports.append(await self.sync_object(key, full=full, progress=progress))
-            except CrmError as exc:
+            except (CrmError, asyncpg.PostgresError) as exc:
+                # A page the store refuses (a value breaking a constraint) is this object's
+                # failure too, kept on its status for vendor staff, not a crash of the run.
                 log.warning("CRM sync of %s failed: %s", key, exc)
                 await crm_sync_state.record_failure(self._pool, key, str(exc))
                 reports.append(ObjectReport(key, error=str(exc)))
@@ -89,7 +92,7 @@ class MirrorSync:
         async with self._pool.acquire() as lock:
             if not await crm_sync_state.try_lock(lock, key):
                 log.info("CRM sync of %s skipped: another process is syncing it", key)
-                return ObjectReport(key, error=ANOTHER_SYNC)
+                return ObjectReport(key, skipped=ANOTHER_SYNC)
             try:
                 return await self._sync_locked(key, full=full, progress=progress)
             finally:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncpg
 
-from gateway.crm.sync import MirrorSync
+from gateway.crm.sync import ANOTHER_SYNC, MirrorSync
+from gateway.store import crm_sync_state
 from tests.crm.support import PAGE, crm_ids, local_fingerprint
 from tests.support.crm_sandbox import RunningSandbox
 
@@ -41,3 +42,19 @@ async def test_first_sync_mirrors_every_record_in_pages_and_matches_the_seed(
         "SELECT count(*) FROM crm_opportunities o JOIN deals d ON d.crm_opportunity_id = o.crm_id"
     )
     assert linked == len(expected["Opportunity"])
+
+
+async def test_an_object_another_process_is_syncing_is_skipped(
+    mirror: MirrorSync, db: asyncpg.Pool, sandbox: RunningSandbox
+) -> None:
+    async with db.acquire() as other:  # as another gateway instance or the CLI would
+        assert await crm_sync_state.try_lock(other, "Account")
+        try:
+            [report] = await mirror.run(objects=["Account"])
+        finally:
+            await crm_sync_state.unlock(other, "Account")
+
+    assert (report.skipped, report.error, report.records) == (ANOTHER_SYNC, None, 0)
+    assert (await sandbox.admin.stats())["graphql_requests"] == 0
+    [after] = await mirror.run(objects=["Account"])
+    assert after.skipped is None and after.records > 0
