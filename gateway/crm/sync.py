@@ -116,8 +116,7 @@ class MirrorSync:
             # (cursor - overlap, cursor id) skips nothing; the overlap re-reads what long CRM
             # transactions may have committed late, behind the cursor.
             since, after_id = state.cursor_modstamp - overlap, state.cursor_id
-        report.started(key, None, full=full_started is not None)
-        records = await self._pages(mapping, since, after_id, report)
+        records = await self._pages(mapping, since, after_id, report, full_started is not None)
         deleted = 0
         if full_started is None:
             try:
@@ -125,8 +124,7 @@ class MirrorSync:
             except _FullResyncNeeded:
                 log.warning("%s: deletes no longer reach the last sync; full resync", key)
                 full_started = await crm_sync_state.begin_full(self._pool, key)
-                report.started(key, None, full=True)
-                records += await self._pages(mapping, None, None, report)
+                records += await self._pages(mapping, None, None, report, True)
         if full_started is not None:
             async with self._pool.acquire() as conn, conn.transaction():
                 deleted += await crm_mirror.sweep_unseen(conn, key, full_started)
@@ -142,6 +140,7 @@ class MirrorSync:
         since: datetime | None,
         after_id: str | None,
         progress: SyncProgress,
+        full: bool,
     ) -> int:
         key, size = mapping.key, self._settings.sync_page_size
         mapped = list(mapping.fields)
@@ -152,7 +151,7 @@ class MirrorSync:
             data = await self._crm.execute(mirror_document(mapping, with_total=first), variables)
             nodes, connection = edges_of(data, mapping)
             if first:
-                progress.started(key, connection.get("totalCount"), full=since is None)
+                progress.started(key, connection.get("totalCount"), full=full)
                 first = False
             if not nodes:
                 return total

@@ -67,3 +67,30 @@ async def test_a_changed_and_a_deleted_record_are_picked_up_incrementally(
         ("Lead", None),
         ("Opportunity", None),
     ]
+
+
+async def test_deletes_older_than_the_deleted_endpoint_reaches_force_a_full_resync(
+    mirror: MirrorSync, db: asyncpg.Pool, sandbox: RunningSandbox
+) -> None:
+    await mirror.run()
+    gone = await db.fetchval(
+        "SELECT crm_lead_id FROM leads WHERE crm_lead_id IS NOT NULL ORDER BY id DESC LIMIT 1"
+    )
+    await crm_mutation(sandbox, DELETE_LEAD, {"id": gone})
+    # The last check is older than the 15 days deleted/ reaches back: a gap deletes could hide in.
+    await db.execute("UPDATE crm_sync_state SET deletes_checked_until = now() - interval '20 days'")
+
+    reports = {r.object: r for r in await mirror.run()}
+
+    total = {key: len(ids) for key, ids in (await crm_ids(sandbox)).items()}
+    assert all(r.full and r.error is None for r in reports.values())
+    assert reports["Lead"].deleted == 1  # not seen by the full read: swept as deleted
+    assert reports["Lead"].records >= total["Lead"]
+    swept = await one_row(db, "SELECT deleted_at FROM crm_leads WHERE crm_id = $1", gone)
+    assert swept["deleted_at"] is not None
+    live = await db.fetchval("SELECT count(*) FROM crm_leads WHERE deleted_at IS NULL")
+    assert live == total["Lead"]
+    fresh = await db.fetchval(
+        "SELECT min(deletes_checked_until) > now() - interval '1 hour' FROM crm_sync_state"
+    )
+    assert fresh is True
