@@ -94,14 +94,40 @@ def _coerce_leaf(leaf: GraphQLLeafType) -> Reader:
             value if type(value) is int and INT_MIN <= value <= INT_MAX else full(value)
         )
     if isinstance(leaf, GraphQLEnumType):
-        # The store keeps an enum's value; a Strawberry object holds its member: either maps to
-        # the name the enum type serialises it to.
-        members: type[Enum] = leaf.extensions["strawberry-definition"].wrapped_cls
-        names: dict[Any, Any] = {}
-        for member in members:
-            names[member] = names[member.value] = full(member)
+        names = _enum_names(leaf)
         return lambda value: names[value] if value in names else full(value)
     return full
+
+
+def _enum_names(leaf: GraphQLEnumType) -> dict[Any, Any]:
+    """The store keeps an enum's value; a Strawberry object holds its member: either maps to
+    the name the enum type serialises it to."""
+    members: type[Enum] = leaf.extensions["strawberry-definition"].wrapped_cls
+    names: dict[Any, Any] = {}
+    for member in members:
+        names[member] = names[member.value] = leaf.coerce_output_value(member)
+    return names
+
+
+def _column_reader(name: str, type_: GraphQLOutputType, complete: Reader) -> Reader:
+    """`complete(row[name])`, with the common cases answered in one step: a string, flag or
+    small integer passes unchanged, an enum's stored value maps to its name; anything else
+    (null where not allowed, a wrong type) goes through `complete` and fails there."""
+    non_null = isinstance(type_, GraphQLNonNull)
+    leaf = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if isinstance(leaf, GraphQLEnumType):
+        names = _enum_names(leaf)
+        if non_null:
+            return lambda row: names[v] if (v := row[name]) in names else complete(v)
+        return lambda row: None if (v := row[name]) is None else (
+            names[v] if v in names else complete(v)
+        )
+    passes = {id(GraphQLString): str, id(GraphQLID): str, id(GraphQLBoolean): bool}.get(id(leaf))
+    if passes is not None and non_null:
+        return lambda row: v if type(v := row[name]) is passes else complete(v)
+    if passes is not None:
+        return lambda row: v if (v := row[name]) is None or type(v) is passes else complete(v)
+    return lambda row: complete(row[name])
 
 
 def complete_leaf_type(type_: GraphQLOutputType, parent: str, field: str) -> Reader:
@@ -137,7 +163,7 @@ def row_field_reader(
         return lambda row: complete(to_global_id(type_name, row["id"]))
     row_type = ROW_TYPES[type_name]
     if name in row_type.table.columns:
-        return lambda row: complete(row[name])
+        return _column_reader(name, type_, complete)
     from_row = row_type.from_row
     return lambda row: complete(getattr(from_row(row), name))
 

@@ -22,6 +22,17 @@ from gateway.compiled.plan import FieldPlan, ObjectPlan
 from gateway.context import Context
 from gateway.schema.guard import require_readable_field
 
+# Every object's response path is built, but one is read only for an error: plain tuples shaped
+# like graphql-core's Path (prev, key, typename), made into Paths when an error needs one.
+RawPath = Any
+
+
+def _graphql_path(raw: RawPath) -> Path | None:
+    if raw is None:
+        return None
+    prev, key, typename = raw
+    return Path(_graphql_path(prev), key, typename)
+
 
 class _Redo(Exception):
     """The quick build of an object met an error: build it again field by field."""
@@ -88,7 +99,7 @@ class PlanRun:
             return [error] * len(parents)
 
     async def objects(
-        self, plan: ObjectPlan, sources: Sequence[Any], paths: Sequence[Path | None], wave: int
+        self, plan: ObjectPlan, sources: Sequence[Any], paths: Sequence[RawPath], wave: int
     ) -> list[Any]:
         """Each source's dict, or the located error that nulls it (a non-null field failed)."""
         type_name = plan.type_name
@@ -110,7 +121,7 @@ class PlanRun:
         self,
         plan: ObjectPlan,
         sources: Sequence[Any],
-        paths: Sequence[Path | None],
+        paths: Sequence[RawPath],
         fetched: dict[FieldPlan, list[Any]],
         denied: set[FieldPlan],
         wave: int,
@@ -147,23 +158,23 @@ class PlanRun:
         type_name: str,
         field: FieldPlan,
         raw: list[Any],
-        paths: Sequence[Path | None],
+        paths: Sequence[RawPath],
         wave: int,
     ) -> list[Awaitable[None]]:
         """Schedules the selections over every object in `raw`, writing results back in place
         as `_Done` markers."""
         assert field.objects is not None
-        groups: dict[str, tuple[list[Any], list[Path], list[tuple[list[Any], int]]]] = {}
+        groups: dict[str, tuple[list[Any], list[RawPath], list[tuple[list[Any], int]]]] = {}
         for index, value in enumerate(raw):
             if value is None or isinstance(value, Exception):
                 continue
-            field_path = Path(paths[index], field.key, type_name)
+            field_path = (paths[index], field.key, type_name)
             if field.is_list:
                 items = list(value)
                 raw[index] = items
                 for position, item in enumerate(items):
                     if item is not None:
-                        item_path = Path(field_path, position, None)
+                        item_path = (field_path, position, None)
                         self._add(groups, field, item, item_path, items, position)
             else:
                 box = [value]
@@ -176,10 +187,10 @@ class PlanRun:
 
     @staticmethod
     def _add(
-        groups: dict[str, tuple[list[Any], list[Path], list[tuple[list[Any], int]]]],
+        groups: dict[str, tuple[list[Any], list[RawPath], list[tuple[list[Any], int]]]],
         field: FieldPlan,
         value: Any,
-        path: Path,
+        path: RawPath,
         holder: list[Any],
         position: int,
     ) -> None:
@@ -200,7 +211,7 @@ class PlanRun:
         self,
         plan: ObjectPlan,
         sources: list[Any],
-        paths: list[Path],
+        paths: list[RawPath],
         slots: list[tuple[list[Any], int]],
         wave: int,
     ) -> None:
@@ -215,7 +226,7 @@ class PlanRun:
         plan: ObjectPlan,
         index: int,
         source: Any,
-        path: Path | None,
+        path: RawPath,
         fetched: dict[FieldPlan, list[Any]],
         children: dict[FieldPlan, list[Any]],
         denied: set[FieldPlan],
@@ -229,7 +240,7 @@ class PlanRun:
             pass
         result: dict[str, Any] = {}
         for field in plan.fields:
-            field_path = Path(path, field.key, plan.type_name)
+            field_path = Path(_graphql_path(path), field.key, plan.type_name)
             try:
                 result[field.key] = self._value(
                     plan, field, index, source, fetched, children, denied, field_path, wave

@@ -55,7 +55,11 @@ def by_key(column: str, loader_of: Callable[[Loaders], DataLoader[Any, Any]]) ->
     async def load(context: Context, rows: Sequence[Row], args: Args) -> list[Any]:
         loader = loader_of(context.loaders)
         keys = [row[column] for row in rows]
-        return await _settle([None if key is None else loader.load(key) for key in keys])
+        # Many parents share a key (a hundred deals, a few partners): ask for each once.
+        distinct = [key for key in dict.fromkeys(keys) if key is not None]
+        values = await _settle([loader.load(key) for key in distinct])
+        found = dict(zip(distinct, values, strict=True))
+        return [None if key is None else found[key] for key in keys]
 
     return load
 

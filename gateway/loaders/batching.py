@@ -6,6 +6,7 @@ cross from one caller to another.
 
 from __future__ import annotations
 
+from asyncio import Future
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class RowByIdLoader(DataLoader[int, Row | None]):
     def __init__(self, db: Executor, table: Table, scope: RowScope) -> None:
         super().__init__()
         self._db, self._table, self._scope = db, table, scope
+        self._primed: dict[int, Row] = {}
 
     async def batch_load_fn(self, keys: list[int]) -> list[Row | None]:
         found = await rows.fetch_by_ids(self._db, self._table, keys, self._scope)
@@ -34,9 +36,18 @@ class RowByIdLoader(DataLoader[int, Row | None]):
         return [kept.get(key) for key in keys]
 
     def prime_rows(self, loaded: Iterable[Row]) -> None:
-        """Rows a list query already returned need no second trip when a child points back."""
+        """Rows a list query already returned need no second trip when a child points back.
+        They wait here and become cached futures only when asked for (most never are: a
+        future per row of every page cost more than the rest of serving it)."""
+        primed = self._primed
         for row in loaded:
-            self.prime(row["id"], row)
+            primed.setdefault(row["id"], row)
+
+    def load(self, key: int) -> Future[Row | None]:
+        if self._primed and key in self._primed:
+            # As `prime` always did: a load already under way for the key keeps its answer.
+            self.prime(key, self._primed.pop(key))
+        return super().load(key)
 
 
 @dataclass(frozen=True)

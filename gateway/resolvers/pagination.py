@@ -29,6 +29,8 @@ _DECODERS: dict[type, Callable[[Any], Any]] = {
 
 
 def _encode_value(value: Any) -> Any:
+    if type(value) is int or type(value) is str:
+        return value  # ids, names: every list's cursor carries one; no checks needed
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
