@@ -19,7 +19,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from gateway import errors
-from gateway.limits.measure import count_tokens, measure
+from gateway.limits.measure import MAX_EXPANDED_FIELDS, count_tokens, measure
 from gateway.limits.settings import OperationLimits
 
 
@@ -71,6 +71,16 @@ def refusal(
     if not chosen:
         return None  # Strawberry answers an unknown operationName itself
     m = measure(schema, chosen[0], fragments, variables, settings.max_page_size)
+    if m.expanded_fields > MAX_EXPANDED_FIELDS:
+        return OperationRefused(
+            f"The operation expands to over {MAX_EXPANDED_FIELDS} fields (fragments spread "
+            "inside fragments); ask for less per request",
+            limit={
+                "name": "expanded_fields",
+                "max": MAX_EXPANDED_FIELDS,
+                "measured": m.expanded_fields,
+            },
+        )
     if m.introspection and not limits.introspection:
         return errors.GatewayError(
             "Introspection is disabled for this caller", code=errors.INTROSPECTION_DISABLED

@@ -55,6 +55,16 @@ from gateway.schema.partner import DEFAULT_PAGE
 # How many items an unpaginated list (a user's enrollments, a deal's conflicts) is assumed to hold.
 UNPAGED_LIST_SIZE = DEFAULT_PAGE
 
+# Fields visited with fragments expanded, after which the walk stops: fragments spreading
+# fragments stand for fan_out ** levels fields in a few hundred characters (a "billion laughs"),
+# and expanding them all would hold the event loop for minutes. Twice the largest token budget
+# (vendor staff's 10,000): an operation without fragments never gets near it.
+MAX_EXPANDED_FIELDS = 20_000
+
+
+class _TooManyFields(Exception):
+    pass
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -64,6 +74,9 @@ class Measure:
     cost: int
     introspection: bool  # the operation selects `__schema` or `__type` somewhere
     representations: int  # federation entity references asked of `_entities`
+    # Fields visited, fragments expanded; past MAX_EXPANDED_FIELDS the walk stopped and the
+    # other numbers are partial.
+    expanded_fields: int = 0
 
 
 def count_tokens(query: str, stop_after: int) -> int:
@@ -98,6 +111,7 @@ class _Walker:
         self.introspection = False
         self.representations = 0
         self.expanding: set[str] = set()
+        self.expanded_fields = 0
 
     def selections(
         self,
@@ -114,6 +128,9 @@ class _Walker:
         seen = set() if seen is None else seen
         for node in selection_set.selections:
             if isinstance(node, FieldNode):
+                self.expanded_fields += 1
+                if self.expanded_fields > MAX_EXPANDED_FIELDS:
+                    raise _TooManyFields
                 fields.append(node)
                 if node.alias is not None and node.name.value in seen:
                     self.aliases += 1
@@ -224,7 +241,10 @@ def measure(
         OperationType.SUBSCRIPTION: schema.subscription_type,
     }[operation.operation]
     walker = _Walker(schema, fragments, variables or {}, max_page_size)
-    depth, cost, roots = walker.selections(operation.selection_set, root, 1, 0)
+    try:
+        depth, cost, roots = walker.selections(operation.selection_set, root, 1, 0)
+    except _TooManyFields:
+        depth, cost, roots = 0, 0, []
     return Measure(
         depth=depth,
         aliases=walker.aliases,
@@ -232,4 +252,5 @@ def measure(
         cost=cost,
         introspection=walker.introspection,
         representations=walker.representations,
+        expanded_fields=walker.expanded_fields,
     )

@@ -21,11 +21,19 @@ from gateway.store.database import is_unavailable
 log = logging.getLogger("gateway.errors")
 
 
+# graphql-core's messages when a variable's value cannot be coerced to its type; the other
+# "Variable '$x' …" messages (never used, not defined, wrong position) are validation rules.
+_BAD_VARIABLE = re.compile(
+    r"^Variable '\$\w+' (has invalid (default )?value|got invalid value|of required type"
+    r"|of non-null type|expected value)"
+)
+
+
 def _request_error_code(error: GraphQLError) -> str:
     """Errors with no path were raised before execution: parsing, validation, variables."""
     if error.message.startswith("Syntax Error"):
         return errors.GRAPHQL_PARSE_FAILED
-    if error.message.startswith("Variable '$"):
+    if _BAD_VARIABLE.match(error.message):
         return errors.BAD_USER_INPUT
     return errors.GRAPHQL_VALIDATION_FAILED
 
@@ -63,6 +71,13 @@ def classify(error: GraphQLError) -> GraphQLError:
             return _copy(error, {"code": _request_error_code(error)})
         if isinstance(original, ValueError | TypeError):
             return _copy(error, {"code": errors.BAD_USER_INPUT})
+    if isinstance(
+        original, asyncpg.CharacterNotInRepertoireError | asyncpg.UntranslatableCharacterError
+    ):
+        # A NUL character in a text argument: Postgres text cannot hold it, and nothing was
+        # found or written because of it.
+        message = "Text arguments must not contain NUL (\\u0000) characters"
+        return _masked(error, message, errors.BAD_USER_INPUT)
     if isinstance(original, asyncpg.QueryCanceledError):
         log.warning("statement timed out at %s", error.path)
         return _masked(error, "The query took too long and was stopped", errors.TIMEOUT)

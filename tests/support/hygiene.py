@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import httpx
+import orjson
 
 # Phrases only Python or Postgres produce; user input echoed in a message will not match them.
 LEAKS = re.compile(
@@ -33,10 +34,14 @@ def error_codes(body: dict[str, Any]) -> list[str]:
     return codes
 
 
-def checked_body(response: httpx.Response) -> dict[str, Any]:
+def checked_body(response: httpx.Response, *, echoed: str = "") -> dict[str, Any]:
     """The JSON body of an answer that leaks nothing and codes every error; never a 5xx other
-    than 503 (the database or an identity provider away, said with a code)."""
-    leak = leaked(response.text)
+    than 503 (the database or an identity provider away, said with a code). `echoed`: input the
+    caller sent, which a message may quote back ("… is not an id this API issued")."""
+    text = response.text
+    if echoed:
+        text = text.replace(orjson.dumps(echoed).decode()[1:-1], "")
+    leak = leaked(text)
     assert leak is None, f"the answer leaks {leak!r}: {response.text[:2000]}"
     assert response.status_code < 500 or response.status_code == 503, (
         response.status_code, dict(response.headers), response.text[:2000]
