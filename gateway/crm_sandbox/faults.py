@@ -100,10 +100,11 @@ class Faults:
             self.settings = replace(settings, hang_next=settings.hang_next - 1)
             self._stats.count("faults_hang")
             await self._hold(settings.hang_seconds)
+        settings = self.settings  # they may have changed while the request was held
         if settings.latency_ms > 0:
             self._stats.count("faults_latency")
             await asyncio.sleep(settings.latency_ms / 1000)
-        settings = self.settings
+            settings = self.settings
         if settings.fail_next > 0:
             self.settings = replace(settings, fail_next=settings.fail_next - 1)
             self._stats.count("faults_error")
