@@ -161,63 +161,43 @@ class PlanRun:
         paths: Sequence[RawPath],
         wave: int,
     ) -> list[Awaitable[None]]:
-        """Schedules the selections over every object in `raw`, writing results back in place
-        as `_Done` markers."""
+        """Schedules the selections over every object in `raw`; each object's result (its dict,
+        or the error that nulls it) is written back where the object was."""
         assert field.objects is not None
-        groups: dict[str, tuple[list[Any], list[RawPath], list[tuple[list[Any], int]]]] = {}
+        groups: dict[str, _Group] = {}
+        single = None if field.abstract else next(iter(field.objects))
+        key, is_list = field.key, field.is_list
         for index, value in enumerate(raw):
             if value is None or isinstance(value, Exception):
                 continue
-            field_path = (paths[index], field.key, type_name)
-            if field.is_list:
-                items = list(value)
-                raw[index] = items
-                for position, item in enumerate(items):
-                    if item is not None:
-                        item_path = (field_path, position, None)
-                        self._add(groups, field, item, item_path, items, position)
-            else:
-                box = [value]
-                raw[index] = box
-                self._add(groups, field, value, field_path, box, 0)
-        runs: list[Awaitable[None]] = []
-        for runtime, (sources, item_paths, slots) in groups.items():
-            runs.append(self._fill(field.objects[runtime], sources, item_paths, slots, wave))
-        return runs
+            field_path = (paths[index], key, type_name)
+            holder = list(value) if is_list else [value]
+            raw[index] = holder
+            for position, item in enumerate(holder):
+                if item is None:
+                    continue
+                runtime = single
+                if runtime is None:
+                    runtime, item = item
+                    holder[position] = item
+                group = groups.get(runtime)
+                if group is None:
+                    if runtime not in field.objects:
+                        holder[position] = TypeError(f"no plan for runtime type {runtime}")
+                        continue
+                    group = groups[runtime] = _Group()
+                group.sources.append(item)
+                group.paths.append((field_path, position, None) if is_list else field_path)
+                group.holders.append(holder)
+                group.positions.append(position)
+        return [
+            self._fill(field.objects[runtime], group, wave) for runtime, group in groups.items()
+        ]
 
-    @staticmethod
-    def _add(
-        groups: dict[str, tuple[list[Any], list[RawPath], list[tuple[list[Any], int]]]],
-        field: FieldPlan,
-        value: Any,
-        path: RawPath,
-        holder: list[Any],
-        position: int,
-    ) -> None:
-        assert field.objects is not None
-        if field.abstract:
-            runtime, value = value
-        else:
-            (runtime,) = field.objects
-        if runtime not in field.objects:
-            holder[position] = TypeError(f"no plan for runtime type {runtime}")
-            return
-        sources, paths, slots = groups.setdefault(runtime, ([], [], []))
-        sources.append(value)
-        paths.append(path)
-        slots.append((holder, position))
-
-    async def _fill(
-        self,
-        plan: ObjectPlan,
-        sources: list[Any],
-        paths: list[RawPath],
-        slots: list[tuple[list[Any], int]],
-        wave: int,
-    ) -> None:
-        results = await self.objects(plan, sources, paths, wave)
-        for (holder, position), result in zip(slots, results, strict=True):
-            holder[position] = _Done(result)
+    async def _fill(self, plan: ObjectPlan, group: _Group, wave: int) -> None:
+        results = await self.objects(plan, group.sources, group.paths, wave)
+        for holder, position, result in zip(group.holders, group.positions, results, strict=True):
+            holder[position] = result
 
     # -- building -----------------------------------------------------------------------------
 
@@ -352,17 +332,17 @@ class PlanRun:
     def _item(slot: Any, field_path: Path | None) -> Any:
         if isinstance(slot, Exception):
             raise slot if field_path is not None else _Redo()
-        result = slot.result
-        if isinstance(result, Exception):
-            raise result if field_path is not None else _Redo()
-        return result
+        return slot
 
 
-class _Done:
-    """An object's result, put where the object was (distinct from the raw value)."""
+class _Group:
+    """The objects of one runtime type under one field, across all parents, and where each
+    one's result goes."""
 
-    __slots__ = ("result",)
+    __slots__ = ("holders", "paths", "positions", "sources")
 
-    def __init__(self, result: Any) -> None:
-        self.result = result
-
+    def __init__(self) -> None:
+        self.sources: list[Any] = []
+        self.paths: list[RawPath] = []
+        self.holders: list[list[Any]] = []
+        self.positions: list[int] = []
