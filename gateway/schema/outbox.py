@@ -46,9 +46,7 @@ class OutboxFailure(Enum):
 class OutboxEntry:
     id: strawberry.ID = strawberry.field(description="The entry's number, in commit order.")
     operation: OutboxOperation = strawberry.field(description="CREATE or UPDATE.")
-    deal_status: DealStatus = strawberry.field(
-        description="The deal's status this entry reports."
-    )
+    deal_status: DealStatus = strawberry.field(description="The deal's status this entry reports.")
     status: OutboxStatus = strawberry.field(
         description="PENDING until the CRM confirmed it (DELIVERED) or refused it for good "
         "(FAILED). An update waits for every earlier entry of its deal."
