@@ -8,14 +8,18 @@ kept per schema, keyed by the operation's text and name, like the parse and vali
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
+import asyncpg
 from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from gateway.compiled.connection import OperationConnection
 from gateway.compiled.plan import ObjectPlan, compile_operation
 from gateway.compiled.run import PlanRun
+from gateway.context import Context
+from gateway.loaders.registry import build_loaders
 
 # Distinct operation texts kept compiled (or known not to compile), per schema.
 COMPILED_OPERATIONS = 1024
@@ -87,11 +91,24 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             strawberry_schema.schema_converter.scalar_registry,
             strawberry_schema.config,
         )
+        context = self.context_value
+        pool, loaders = context.db, context.loaders
+        # An HTTP request's context is its own; a websocket's is shared by its operations.
+        shared = OperationConnection(pool) if type(context) is Context else None
+        if shared is not None:
+            # Queries ask the pool only for what the store's Executor protocol names
+            # (gateway/compiled/connection.py), so the shared connection stands in for it.
+            context.db = cast(asyncpg.Pool, shared)
+            context.loaders = build_loaders(shared, context.grant)
         try:
             data = await run.root(plan, self.root_value)
         except GraphQLError as error:
             self.collected_errors.add(error, None)
             data = None
+        finally:
+            if shared is not None:
+                context.db, context.loaders = pool, loaders
+                await shared.release()
         result = self.build_response(data)
         assert isinstance(result, ExecutionResult)
         return result

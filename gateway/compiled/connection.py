@@ -1,0 +1,55 @@
+"""One pooled connection for all the reads of one compiled operation.
+
+Taken from the pool at the operation's first statement and given back at its end, so the pool
+resets it once (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`, a round trip) per
+operation instead of once per statement. Statements that would have run side by side on two
+connections take turns on this one; which statements run, and how many, does not change.
+
+It offers no `acquire`: a query's resolver taking a second connection while its operation holds
+one could wait forever on a pool whose connections are all held that way. (None does: queries
+read through the store's Executor protocol; a new one would fail loudly in tests/compiled.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+
+
+class OperationConnection:
+    """The store's `Executor` over one connection, one statement at a time."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._connection: PoolConnectionProxy | None = None
+        self._turn = asyncio.Lock()
+
+    async def _take(self) -> PoolConnectionProxy:
+        if self._connection is None:
+            self._connection = await self._pool.acquire()
+        return self._connection
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]:
+        async with self._turn:
+            return await (await self._take()).fetch(query, *args)
+
+    async def fetchval(self, query: str, *args: Any, column: int = 0) -> Any:
+        async with self._turn:
+            return await (await self._take()).fetchval(query, *args, column=column)
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        async with self._turn:
+            return await (await self._take()).fetchrow(query, *args)
+
+    async def execute(self, query: str, *args: Any) -> str:
+        async with self._turn:
+            result: str = await (await self._take()).execute(query, *args)
+            return result
+
+    async def release(self) -> None:
+        if self._connection is not None:
+            connection, self._connection = self._connection, None
+            await self._pool.release(connection)
