@@ -103,6 +103,19 @@ def refusal(
 
 
 class OperationLimitsCheck(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        # The token budget is the parser's too: a body of a million tokens is refused after the
+        # first few thousand instead of being parsed and validated (seconds of CPU, with the
+        # event loop held) only to be refused here. ErrorCodes gives the parser's refusal its
+        # OPERATION_TOO_COMPLEX code.
+        execution = self.execution_context
+        principal = getattr(execution.context, "principal", None)
+        settings = getattr(execution.context, "settings", None)
+        if principal is not None and settings is not None:
+            limits = settings.limits.for_principal(principal)
+            execution.parse_options["max_tokens"] = limits.max_tokens
+        yield
+
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
         if execution.graphql_document is not None and execution.result is None:

@@ -29,6 +29,24 @@ _BAD_VARIABLE = re.compile(
 )
 
 
+# The parser's own refusal once it has read the caller's token budget (OperationLimitsCheck
+# hands the budget to the parser).
+_TOO_MANY_TOKENS = re.compile(r"^Syntax Error: Document contains more than (\d+) tokens")
+
+
+def _too_many_tokens(error: GraphQLError) -> GraphQLError | None:
+    match = _TOO_MANY_TOKENS.match(error.message)
+    if match is None:
+        return None
+    limit = int(match.group(1))
+    extensions = {
+        "code": errors.OPERATION_TOO_COMPLEX,
+        "limit": {"name": "tokens", "max": limit, "measured": limit + 1},
+    }
+    message = f"The operation is over the tokens limit (more than {limit}); ask for less"
+    return _copy(error, extensions, message + " per request")
+
+
 def _request_error_code(error: GraphQLError) -> str:
     """Errors with no path were raised before execution: parsing, validation, variables."""
     if error.message.startswith("Syntax Error"):
@@ -68,7 +86,7 @@ def classify(error: GraphQLError) -> GraphQLError:
         # Raised before execution: parsing, validation, variable coercion, scalar parsing
         # (a malformed DateTime says ValueError). These messages describe the input only.
         if original is None or isinstance(original, GraphQLError):
-            return _copy(error, {"code": _request_error_code(error)})
+            return _too_many_tokens(error) or _copy(error, {"code": _request_error_code(error)})
         if isinstance(original, ValueError | TypeError):
             return _copy(error, {"code": errors.BAD_USER_INPUT})
     if isinstance(

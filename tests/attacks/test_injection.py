@@ -40,11 +40,11 @@ def _answer(body: dict[str, Any]) -> tuple[Any, list[str]]:
 
 @pytest.mark.parametrize("slot", SLOTS, ids=[s.name for s in SLOTS])
 async def test_injection_strings_are_data(
-    as_user: Callable[[str], GraphQLClient], slot: Slot
+    attacker: Callable[[str], GraphQLClient], slot: Slot
 ) -> None:
     assert len(SLOTS) >= 40  # the schema walk found the filters (it would find none if broken)
     for email in CALLERS:
-        client = as_user(email)
+        client = attacker(email)
 
         async def ask(text: str, client: GraphQLClient = client) -> dict[str, Any]:
             return checked_body(await client.post(slot.query, slot.variables(text)), echoed=text)
