@@ -86,6 +86,9 @@ class Settings:
     # Requests per caller in the `limits` notation ("600/minute"); None: unlimited.
     rate_limit_per_user: str | None = "600/minute"
     rate_limit_per_api_key: str | None = "1200/minute"
+    # Operation cost (gateway/limits/measure.py) a partner's people and keys may spend together
+    # per window; None (the default, `off`): no cost budget, only the request budgets above.
+    rate_limit_cost_per_partner: str | None = None
     redis_url: str | None = None  # unset: each process counts budgets in its own memory
     rate_limit_key_prefix: str = "partner-gateway"
     # Operation limits per caller (gateway/limits/settings.py) and the request body's cap.
@@ -140,6 +143,7 @@ class Settings:
             subscription_queue_size=read_int(env, "SUBSCRIPTION_QUEUE_SIZE", 100, minimum=1),
             rate_limit_per_user=_rate(env, "RATE_LIMIT_PER_USER", "600/minute"),
             rate_limit_per_api_key=_rate(env, "RATE_LIMIT_PER_API_KEY", "1200/minute"),
+            rate_limit_cost_per_partner=_rate(env, "RATE_LIMIT_COST_PER_PARTNER", "off"),
             redis_url=_redis_url(env.get("REDIS_URL", "")),
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
             limits=_limits(env),

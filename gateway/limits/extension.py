@@ -7,7 +7,7 @@ execution (Strawberry then skips executing), and ErrorCodes gives it its code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from graphql import (
@@ -21,6 +21,8 @@ from strawberry.extensions import SchemaExtension
 from gateway import errors
 from gateway.limits.measure import MAX_EXPANDED_FIELDS, count_tokens, measure
 from gateway.limits.settings import OperationLimits
+from gateway.ratelimit.limiter import RateLimiter
+from gateway.ratelimit.middleware import RATE_LIMITED
 
 
 class OperationRefused(errors.GatewayError):
@@ -45,12 +47,12 @@ def refusal(
     operation_name: str | None,
     variables: dict[str, Any] | None,
     schema: Any,
-) -> errors.GatewayError | None:
-    """The reason to refuse the operation, or None."""
+) -> tuple[errors.GatewayError | None, int]:
+    """The reason to refuse the operation (or None), and its cost when it was measured."""
     principal = getattr(context, "principal", None)
     settings = getattr(context, "settings", None)
     if principal is None or settings is None:
-        return None
+        return None, 0
     limits = settings.limits.for_principal(principal)
     if len(query) > limits.max_query_length:
         return errors.GatewayError(
@@ -58,7 +60,7 @@ def refusal(
             f"{limits.max_query_length}",
             code=errors.QUERY_TOO_LARGE,
             limit={"name": "query_length", "max": limits.max_query_length, "measured": len(query)},
-        )
+        ), 0
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -69,7 +71,7 @@ def refusal(
         if operation_name is None or (o.name and o.name.value == operation_name)
     ]
     if not chosen:
-        return None  # Strawberry answers an unknown operationName itself
+        return None, 0  # Strawberry answers an unknown operationName itself
     m = measure(schema, chosen[0], fragments, variables, settings.max_page_size)
     if m.expanded_fields > MAX_EXPANDED_FIELDS:
         return OperationRefused(
@@ -80,11 +82,11 @@ def refusal(
                 "max": MAX_EXPANDED_FIELDS,
                 "measured": m.expanded_fields,
             },
-        )
+        ), 0
     if m.introspection and not limits.introspection:
         return errors.GatewayError(
             "Introspection is disabled for this caller", code=errors.INTROSPECTION_DISABLED
-        )
+        ), 0
     try:
         _check(
             limits,
@@ -98,11 +100,33 @@ def refusal(
             },
         )
     except OperationRefused as exc:
-        return exc
-    return None
+        return exc, 0
+    return None, m.cost
+
+
+async def over_cost_budget(context: Any, cost: int) -> errors.GatewayError | None:
+    """Spends the operation's cost from its partner's budget per window (RATE_LIMIT_COST_PER_
+    PARTNER, off by default); the refusal when it is spent."""
+    principal = getattr(context, "principal", None)
+    app = getattr(getattr(context, "request", None), "app", None)
+    limiter: RateLimiter | None = getattr(app.state, "rate_limiter", None) if app else None
+    if principal is None or limiter is None:
+        return None
+    spent = await limiter.spend_cost(principal, cost)
+    if spent is None:
+        return None
+    return errors.GatewayError(
+        f"The partner's cost budget of {spent.limit} is spent (this operation costs {cost}); "
+        f"retry in {spent.retry_after} s.",
+        code=RATE_LIMITED,
+        retryAfter=spent.retry_after,
+        limit={"name": "cost_per_partner", "budget": spent.limit, "measured": cost},
+    )
 
 
 class OperationLimitsCheck(SchemaExtension):
+    """Also spends the partner's cost budget, once the operation is within its limits."""
+
     def on_operation(self) -> Iterator[None]:
         # The token budget is the parser's too: a body of a million tokens is refused after the
         # first few thousand instead of being parsed and validated (seconds of CPU, with the
@@ -116,10 +140,10 @@ class OperationLimitsCheck(SchemaExtension):
             execution.parse_options["max_tokens"] = limits.max_tokens
         yield
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         if execution.graphql_document is not None and execution.result is None:
-            reason = refusal(
+            reason, cost = refusal(
                 execution.context,
                 execution.query or "",
                 execution.graphql_document,
@@ -127,6 +151,8 @@ class OperationLimitsCheck(SchemaExtension):
                 execution.variables,
                 execution.schema._schema,
             )
+            if reason is None and cost:
+                reason = await over_cost_budget(execution.context, cost)
             if reason is not None:
                 error = GraphQLError(str(reason), original_error=reason)
                 execution.result = ExecutionResult(data=None, errors=[error])

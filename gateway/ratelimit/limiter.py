@@ -47,11 +47,13 @@ class RateLimiter:
         *,
         per_user: RateLimitItem | None,
         per_api_key: RateLimitItem | None,
+        cost_per_partner: RateLimitItem | None = None,
         redis_pool: ConnectionPool | None = None,
     ) -> None:
         self.strategy = SlidingWindowCounterRateLimiter(storage)
         self.per_user = per_user
         self.per_api_key = per_api_key
+        self.cost_per_partner = cost_per_partner
         self._redis_pool = redis_pool
         self._last_warning = -math.inf
 
@@ -61,8 +63,15 @@ class RateLimiter:
         per_api_key = (
             parse(settings.rate_limit_per_api_key) if settings.rate_limit_per_api_key else None
         )
+        cost = (
+            parse(settings.rate_limit_cost_per_partner)
+            if settings.rate_limit_cost_per_partner
+            else None
+        )
         if settings.redis_url is None:
-            return cls(MemoryStorage(), per_user=per_user, per_api_key=per_api_key)
+            return cls(
+                MemoryStorage(), per_user=per_user, per_api_key=per_api_key, cost_per_partner=cost
+            )
         url = settings.redis_url.removeprefix("async+")
         # Our own pool, so the lifespan can close its connections.
         pool = ConnectionPool.from_url(
@@ -78,7 +87,13 @@ class RateLimiter:
             # Typed as scalar options, but the redis-py bridge takes a pool by this name.
             connection_pool=pool,  # type: ignore[arg-type]
         )
-        return cls(storage, per_user=per_user, per_api_key=per_api_key, redis_pool=pool)
+        return cls(
+            storage,
+            per_user=per_user,
+            per_api_key=per_api_key,
+            cost_per_partner=cost,
+            redis_pool=pool,
+        )
 
     def budget_for(self, principal: Principal) -> tuple[RateLimitItem | None, str]:
         """The budget that applies to the caller, and the identity it is counted under."""
@@ -89,10 +104,20 @@ class RateLimiter:
     async def spend(self, principal: Principal) -> Refusal | None:
         """Counts one request; a Refusal when the caller's budget is spent."""
         item, identity = self.budget_for(principal)
+        return await self._hit(item, identity, 1)
+
+    async def spend_cost(self, principal: Principal, cost: int) -> Refusal | None:
+        """Counts an operation's cost against its partner's budget (people and API keys of one
+        partner share it); vendor staff, who belong to no partner, are not counted."""
+        if principal.partner_id is None:
+            return None
+        return await self._hit(self.cost_per_partner, f"partner-cost:{principal.partner_id}", cost)
+
+    async def _hit(self, item: RateLimitItem | None, identity: str, cost: int) -> Refusal | None:
         if item is None:
             return None
         try:
-            if await self.strategy.hit(item, identity):
+            if await self.strategy.hit(item, identity, cost=cost):
                 return None
             stats = await self.strategy.get_window_stats(item, identity)
         except StorageError as exc:
