@@ -121,3 +121,35 @@ async def test_with_the_crm_down_and_no_mirror_a_live_read_is_crm_unavailable(
     [error] = body["errors"]
     assert error["extensions"]["code"] == "CRM_UNAVAILABLE"
     assert "no mirror" in error["message"]
+
+
+async def test_live_leads_read_the_contact_from_the_crm(
+    mirror: MirrorSync, db: asyncpg.Pool, gateway_dsn: str, sandbox: RunningSandbox
+) -> None:
+    await mirror.run()
+    lead = await db.fetchrow(
+        "SELECT id, crm_lead_id, first_name FROM leads WHERE crm_lead_id IS NOT NULL "
+        "ORDER BY id LIMIT 1"
+    )
+    assert lead is not None
+    await crm_mutation(
+        sandbox,
+        """mutation Rename($id: IdOrRef!) { uiapi(input: {allOrNone: true}) {
+           LeadUpdate(input: {Id: $id, Lead: {FirstName: "Renamed", Phone: null}}) {
+           Record { Id } } } }""",
+        {"id": lead["crm_lead_id"]},
+    )
+    query = "{ leads(first: 20) { nodes { crmId firstName phone } } }"
+    async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
+        await sandbox.admin.reset_stats()
+        live = (await as_user("admin@vendor.example").data(query))["leads"]["nodes"]
+        stats = await sandbox.admin.stats()
+    async with gateway(gateway_dsn, sandbox) as as_user:
+        mirrored = (await as_user("admin@vendor.example").data(query))["leads"]["nodes"]
+
+    renamed = [n for n in live if n["crmId"] == lead["crm_lead_id"]]
+    assert renamed == [{"crmId": lead["crm_lead_id"], "firstName": "Renamed", "phone": None}]
+    assert stats["graphql_requests"] == 1
+    # The mirror source still answers what was last mirrored.
+    [before] = [n for n in mirrored if n["crmId"] == lead["crm_lead_id"]]
+    assert before["firstName"] == lead["first_name"]
