@@ -33,7 +33,7 @@ import signal
 import sys
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,8 +162,10 @@ async def running_sandbox(
         try:
             yield RunningSandbox(url, settings.client_id, settings.client_secret, dsn, admin)
         finally:
-            # Held requests would keep uvicorn's shutdown waiting for them.
-            await admin.release_hung()
+            # Held requests would keep uvicorn's shutdown waiting for them; a server that already
+            # failed must not hide the test's own error behind this one.
+            with suppress(httpx.HTTPError):
+                await admin.release_hung()
             server.should_exit = True
             await asyncio.to_thread(thread.join, 20)
 
