@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+import asyncpg
 import typer
 from rich.markup import escape
 from rich.progress import (
@@ -98,6 +99,10 @@ def sync_command(
             reports = asyncio.run(_sync(settings, dsn, ordered, full))
     except MappingError as exc:
         raise fail(str(exc), code=2) from None
+    except asyncpg.UndefinedTableError:
+        raise fail(
+            "the database schema is out of date; run `partner-gateway migrate` first"
+        ) from None
     table = Table("object", "records", "deleted", "mode", "outcome")
     for report in reports:
         if report.error is not None:

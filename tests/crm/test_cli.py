@@ -57,3 +57,13 @@ async def _count(dsn: str) -> int:
         return int(await conn.fetchval("SELECT count(*) FROM crm_accounts"))
     finally:
         await conn.close()
+
+
+async def test_sync_on_an_unmigrated_database_says_to_migrate(
+    tmp_path: Path, sandbox: RunningSandbox, empty_dsn: str
+) -> None:
+    env = _env(tmp_path, CRM_URL=sandbox.url, CRM_CLIENT_ID=sandbox.client_id,
+               CRM_CLIENT_SECRET=sandbox.client_secret, DATABASE_URL=empty_dsn)  # fmt: skip
+    result = await asyncio.to_thread(CliRunner().invoke, app, ["sync"], env=env)
+    assert result.exit_code == 1
+    assert "run `partner-gateway migrate` first" in result.output
