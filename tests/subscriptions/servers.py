@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,10 +11,7 @@ from pathlib import Path
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.support.auth import TEST_AUTH
-from tests.support.browser import free_port
-
-STARTUP_SECONDS = 20.0
+from tests.support.gateway_process import gateway_process
 
 
 @dataclass
@@ -62,46 +57,7 @@ class LiveServer:
 @asynccontextmanager
 async def live_server(dsn: str, log: Path, **env: str) -> AsyncIterator[LiveServer]:
     """A gateway process on `dsn`, ready and LISTENing, stopped (and awaited) on exit."""
-    port = free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": dsn,
-        "PORT": str(port),
-        "LOG_LEVEL": "warning",
-        "JWT_SECRET": TEST_AUTH.jwt_secret,
-        "JOBS_INTERVAL_SECONDS": "0",
-        **env,
-    }
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "gateway", "serve",
-            env=environment,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", log)
-    try:
-        await _until_ready(server, process)
+    async with gateway_process(dsn, log=log, **env) as gateway:
+        server = LiveServer(gateway.base_url, log)
+        await server.wait_until_listening()
         yield server
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=10)
-
-
-async def _until_ready(server: LiveServer, process: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient(timeout=2) as http:
-        try:
-            async with asyncio.timeout(STARTUP_SECONDS):
-                while True:
-                    if process.returncode is not None:
-                        raise AssertionError(f"the server exited:\n{server.log.read_text()}")
-                    try:
-                        if (await http.get(f"{server.url}/readyz")).status_code == 200:
-                            break
-                    except httpx.TransportError:
-                        pass
-                    await asyncio.sleep(0.05)
-        except TimeoutError:
-            raise AssertionError(f"the server was not ready:\n{server.log.read_text()}") from None
-    await server.wait_until_listening()

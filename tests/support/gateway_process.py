@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 import httpx
@@ -50,9 +51,12 @@ async def _wait_until_ready(gateway: GatewayProcess) -> None:
 
 
 @asynccontextmanager
-async def gateway_process(dsn: str, **environment: str) -> AsyncIterator[GatewayProcess]:
+async def gateway_process(
+    dsn: str, *, log: Path | None = None, **environment: str
+) -> AsyncIterator[GatewayProcess]:
     """The gateway on `dsn`, with the test suite's JWT secret and no scheduled jobs (the
-    database may be shared with other tests); `environment` adds or overrides settings."""
+    database may be shared with other tests); `environment` adds or overrides settings. Its
+    output goes to `log` when given (kept for the test to read), else to a temporary file."""
     port = free_port()
     env = {
         **os.environ,
@@ -63,14 +67,14 @@ async def gateway_process(dsn: str, **environment: str) -> AsyncIterator[Gateway
         "JOBS_INTERVAL_SECONDS": "0",
         **environment,
     }
-    with tempfile.TemporaryFile() as log:
+    with log.open("w+b") if log is not None else tempfile.TemporaryFile() as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "gateway", "serve",
             env=env,
-            stdout=log,
+            stdout=output,
             stderr=asyncio.subprocess.STDOUT,
         )
-        gateway = GatewayProcess(f"http://127.0.0.1:{port}", process, log)
+        gateway = GatewayProcess(f"http://127.0.0.1:{port}", process, output)
         try:
             await _wait_until_ready(gateway)
             yield gateway
