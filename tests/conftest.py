@@ -64,7 +64,14 @@ async def pool(seeded_dsn: str) -> AsyncIterator[asyncpg.Pool]:
 def settings() -> Settings:
     # No scheduled jobs in the shared test apps: a job changing tiers or expiring deals in the
     # middle of a session would make read tests depend on timing. Jobs have their own tests.
-    return Settings(auth=TEST_AUTH, jobs_interval_seconds=0)
+    # No rate limits either: the whole session shares a few personas, and a suite of this size
+    # sends some of them more than a minute's budget. tests/ratelimit sets its own budgets.
+    return Settings(
+        auth=TEST_AUTH,
+        jobs_interval_seconds=0,
+        rate_limit_per_user=None,
+        rate_limit_per_api_key=None,
+    )
 
 
 @pytest.fixture(scope="session")
