@@ -57,7 +57,7 @@ from gateway.http.negotiation import (
 from gateway.http.request_id import current_request_id
 from gateway.loaders.registry import build_loaders
 from gateway.persisted.operations import PersistedOperations, PersistedQueryError
-from gateway.persisted.websocket import SafelistedTransportWSHandler
+from gateway.ratelimit.websocket import RateLimitedTransportWSHandler
 from gateway.subscriptions.connection import ConnectionContext
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ ANONYMOUS = Principal(
 
 class GraphQLView(GraphQL[Context, None]):
     # A caller held to the safelist subscribes only to the manifest's operations.
-    graphql_transport_ws_handler_class = SafelistedTransportWSHandler
+    graphql_transport_ws_handler_class = RateLimitedTransportWSHandler
 
     def __init__(
         self, schema: strawberry.Schema, settings: Settings, graphiql: GraphiQLPage

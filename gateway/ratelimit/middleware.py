@@ -18,16 +18,16 @@ from gateway.ratelimit.limiter import RateLimiter, Refusal
 RATE_LIMITED = "RATE_LIMITED"
 
 
-def too_many_requests(refusal: Refusal) -> Response:
-    body: dict[str, Any] = {
-        "errors": [
-            {
-                "message": f"Rate limit of {refusal.limit} exceeded; "
-                f"retry in {refusal.retry_after} s.",
-                "extensions": {"code": RATE_LIMITED, "retryAfter": refusal.retry_after},
-            }
-        ]
+def refusal_error(refusal: Refusal) -> dict[str, Any]:
+    """The GraphQL error saying so (over HTTP, and over the websocket)."""
+    return {
+        "message": f"Rate limit of {refusal.limit} exceeded; retry in {refusal.retry_after} s.",
+        "extensions": {"code": RATE_LIMITED, "retryAfter": refusal.retry_after},
     }
+
+
+def too_many_requests(refusal: Refusal) -> Response:
+    body: dict[str, Any] = {"errors": [refusal_error(refusal)]}
     return Response(
         orjson.dumps(body),
         status_code=429,
