@@ -1,5 +1,5 @@
-"""SIGTERM: the request in flight is answered in full, new connections are refused, and the
-process exits cleanly once it is done."""
+"""SIGTERM: the request in flight is answered in full, new connections are refused, open
+subscriptions are told to reconnect, and the process exits cleanly once it is done."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.subscriptions.ws import signed_in
 from tests.support.gateway_process import gateway_process
 from tests.support.hygiene import checked_body
 
@@ -75,3 +76,18 @@ async def test_sigterm_drains_the_request_in_flight(
         output = gateway.output()
         assert "Application shutdown complete." in output
         assert "Traceback" not in output
+
+
+async def test_sigterm_closes_open_subscriptions_and_exits(
+    fault_dsn: str, admin_headers: dict[str, str]
+) -> None:
+    """A subscriber may listen for hours: shutting down must not wait for it, and must tell it
+    to reconnect (1012, service restart) rather than drop it silently."""
+    async with gateway_process(fault_dsn) as gateway:
+        ws_url = gateway.base_url.replace("http://", "ws://") + "/graphql"
+        async with signed_in(ws_url, admin_headers) as socket:
+            await socket.subscribe("deals", "subscription { dealStatusChanged { status } }")
+            await socket.silent_for(0.5)  # subscribed, nothing happening
+            gateway.send_signal(signal.SIGTERM)
+            assert await socket.close_code() == 1012
+        assert await asyncio.wait_for(gateway.process.wait(), timeout=15) == -signal.SIGTERM
