@@ -12,6 +12,7 @@ from limits import parse
 
 from gateway.crm.settings import CrmConfigError, CrmSettings
 from gateway.limits.settings import LimitConfigError, LimitSettings
+from gateway.persisted.settings import PersistedSettings
 
 if TYPE_CHECKING:
     from gateway.auth.settings import AuthSettings
@@ -100,6 +101,8 @@ class Settings:
     # Known queries answered by a plan compiled once per text (gateway/compiled); off: always
     # Strawberry's per-field execution (for comparison: the answers are the same).
     compiled_execution: bool = True
+    # The safelist manifest, who must use it, and the APQ cache (gateway/persisted/settings.py).
+    persisted: PersistedSettings = field(default_factory=PersistedSettings)
     auth: AuthSettings | None = None
     # Write-back to the CRM through the outbox (gateway/crm/outbox/settings.py).
     outbox: OutboxSettings = field(default_factory=lambda: _default_outbox())
@@ -155,6 +158,7 @@ class Settings:
                 env, "REQUEST_BODY_TIMEOUT_SECONDS", 30, minimum=1
             ),
             compiled_execution=_bool(env, "COMPILED_EXECUTION", True),
+            persisted=PersistedSettings.from_env(env),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
             outbox=OutboxSettings.from_env(env),
             crm=_crm(env),
