@@ -1,4 +1,5 @@
-"""Refuses an operation over its caller's limits before anything executes.
+"""Refuses an operation over its caller's limits before anything executes, and spends its cost
+from the partner's cost budget when one is set (RATE_LIMIT_COST_PER_PARTNER).
 
 The limits depend on the caller's role, so they are checked per request in `on_execute`, never in
 the validation cache shared by every caller. A refusal puts a result with the error in place of
@@ -125,8 +126,6 @@ async def over_cost_budget(context: Any, cost: int) -> errors.GatewayError | Non
 
 
 class OperationLimitsCheck(SchemaExtension):
-    """Also spends the partner's cost budget, once the operation is within its limits."""
-
     def on_operation(self) -> Iterator[None]:
         # The token budget is the parser's too: a body of a million tokens is refused after the
         # first few thousand instead of being parsed and validated (seconds of CPU, with the
