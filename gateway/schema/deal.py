@@ -53,7 +53,8 @@ class Deal(Node):
         description="Vendor-only: the discount granted, in percent.", extensions=guarded()
     )
     crm_opportunity_id: str | None = strawberry.field(
-        description="Id of the opportunity in the vendor's CRM, once it exists."
+        description="Vendor-only: the Opportunity Id in the vendor's CRM, once it exists.",
+        extensions=guarded(),
     )
     crm_id: str | None = strawberry.field(
         description="Vendor-only: the registration's Lead Id in the CRM (a registration is a "

@@ -109,7 +109,11 @@ class Partner(Node):
     contract_value: Decimal | None = strawberry.field(
         description="Vendor-only: annual contract value.", extensions=guarded()
     )
-    crm_account_id: str | None = strawberry.field(description="Id of the account in the CRM.")
+    crm_account_id: str | None = strawberry.field(
+        description="Vendor-only: the partner's Account Id in the CRM.",
+        extensions=guarded(),
+        deprecation_reason="Use `crmId`, the same value.",
+    )
     crm_id: str | None = strawberry.field(
         description="Vendor-only: the partner's Account Id in the CRM, the key the mirror "
         "matches it by.",

@@ -8,6 +8,7 @@ import asyncpg
 
 from gateway.crm.settings import Source
 from gateway.crm.sync import MirrorSync
+from gateway.schema.node import to_global_id
 from tests.crm.support import crm_mutation, gateway
 from tests.support.crm_sandbox import RunningSandbox
 
@@ -76,7 +77,7 @@ async def test_the_partner_scope_is_a_crm_filter_and_is_checked_again(
 ) -> None:
     await mirror.run()
     acme = await db.fetchrow(
-        "SELECT d.crm_opportunity_id FROM deals d JOIN partners p ON p.id = d.partner_id "
+        "SELECT d.id, d.crm_opportunity_id FROM deals d JOIN partners p ON p.id = d.partner_id "
         "WHERE p.slug = 'acme' AND d.crm_opportunity_id IS NOT NULL ORDER BY d.id LIMIT 1"
     )
     globex = await db.fetchval("SELECT crm_account_id FROM partners WHERE slug = 'globex'")
@@ -86,11 +87,12 @@ async def test_the_partner_scope_is_a_crm_filter_and_is_checked_again(
         sandbox, MOVE_OPPORTUNITY, {"id": acme["crm_opportunity_id"], "partner": globex}
     )
     async with gateway(gateway_dsn, sandbox, LIVE) as as_user:
-        data = await as_user("admin@acme.example").data(DEALS)
+        # CRM ids are vendor-side: a partner's query selects none.
+        data = await as_user("admin@acme.example").data(DEALS.replace("crmOpportunityId", ""))
 
     nodes = data["deals"]["nodes"]
     assert nodes and {n["partner"]["slug"] for n in nodes} == {"acme"}
-    assert acme["crm_opportunity_id"] not in {n["crmOpportunityId"] for n in nodes}
+    assert to_global_id("Deal", acme["id"]) not in {n["id"] for n in nodes}
     assert "777.00" not in {n["amount"] for n in nodes}
 
 
