@@ -6,6 +6,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from graphql import OperationDefinitionNode, parse
 from typer.testing import CliRunner
 
 from gateway.cli.main import app
@@ -41,7 +42,10 @@ def test_the_cli_writes_apollos_format(tmp_path: Path) -> None:
     assert len(names) == len(list(EXAMPLES.glob("*.graphql")))
     for operation in document["operations"]:
         assert set(operation) == {"id", "name", "type", "body"}
-        assert operation["type"] == "query"
+        # The type is the operation's own keyword (the examples hold queries and one mutation).
+        (definition,) = parse(operation["body"]).definitions
+        assert isinstance(definition, OperationDefinitionNode)
+        assert operation["type"] == definition.operation.value, operation["name"]
         assert operation["id"] == operation_hash(operation["body"])
 
 
