@@ -222,6 +222,7 @@ async def register_deal(conn: asyncpg.Connection, caller: Caller, variables: Jso
         opportunities = [r["id"] for r in rows]
         if deals or opportunities:
             await conn.execute(sql.RECORD_CONFLICTS, deal["id"], deals, opportunities)
+        await conn.execute(sql.OUTBOX_CREATE, deal["id"])  # the CRM hears of the registration
         detail = orjson.dumps({"customerDomain": domain}).decode()
         await conn.execute(
             sql.AUDIT_APPEND, [now], [uuid.uuid4().hex], [caller.email], [caller.role],

@@ -109,6 +109,10 @@ SELECT $1::bigint, other, NULL::bigint FROM unnest($2::bigint[]) AS other
 UNION ALL
 SELECT $1::bigint, NULL::bigint, opp FROM unnest($3::bigint[]) AS opp
 """
+OUTBOX_CREATE = (
+    "INSERT INTO crm_outbox (deal_id, partner_id, operation, deal_status) "
+    "SELECT id, partner_id, 'create', status FROM deals WHERE id = $1"
+)
 AUDIT_APPEND = """
 INSERT INTO audit_events (occurred_at, request_id, subject, role, partner_id, operation,
                           object_type, object_id, outcome, reason, detail)
