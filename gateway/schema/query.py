@@ -6,10 +6,7 @@ from collections.abc import Callable
 
 import strawberry
 
-from gateway.audit.denials import record_denial
 from gateway.context import Context
-from gateway.loaders.batching import RowByIdLoader
-from gateway.loaders.registry import Loaders
 from gateway.resolvers import audit as audit_resolvers
 from gateway.resolvers import crm_sync as crm_sync_resolvers
 from gateway.resolvers import deals as deal_resolvers
@@ -18,6 +15,7 @@ from gateway.resolvers import outbox as outbox_resolvers
 from gateway.resolvers import partners as partner_resolvers
 from gateway.resolvers import training as training_resolvers
 from gateway.resolvers.lists import require_read
+from gateway.resolvers.nodes import node_row
 from gateway.schema import inputs
 from gateway.schema.analytics import AnalyticsQueries
 from gateway.schema.audit import AuditEvent, AuditEventFilter
@@ -25,7 +23,7 @@ from gateway.schema.crm_sync import CrmSyncStatus
 from gateway.schema.deal import Deal
 from gateway.schema.federation import FederationQueries
 from gateway.schema.lead import Lead
-from gateway.schema.node import Node, from_global_id
+from gateway.schema.node import Node
 from gateway.schema.outbox import OutboxEntry, OutboxFilter
 from gateway.schema.pagination import Connection
 from gateway.schema.partner import Partner
@@ -38,16 +36,16 @@ from gateway.store.table import Row
 
 DEFAULT_PAGE = 20
 
-# For `node(id:)`: the loader that fetches each type (already scoped) and how to build it.
-_NODE_SOURCES: dict[str, tuple[Callable[[Loaders], RowByIdLoader], Callable[[Row], Node]]] = {
-    "Partner": (lambda loaders: loaders.partner_by_id, Partner.from_row),
-    "PartnerUser": (lambda loaders: loaders.partner_user_by_id, PartnerUser.from_row),
-    "VendorUser": (lambda loaders: loaders.vendor_user_by_id, VendorUser.from_row),
-    "Deal": (lambda loaders: loaders.deal_by_id, Deal.from_row),
-    "Lead": (lambda loaders: loaders.lead_by_id, Lead.from_row),
-    "Course": (lambda loaders: loaders.course_by_id, Course.from_row),
-    "Enrollment": (lambda loaders: loaders.enrollment_by_id, Enrollment.from_row),
-    "Certification": (lambda loaders: loaders.certification_by_id, Certification.from_row),
+# For `node(id:)`: how to build each type from the row `node_row` found.
+_NODE_BUILDERS: dict[str, Callable[[Row], Node]] = {
+    "Partner": Partner.from_row,
+    "PartnerUser": PartnerUser.from_row,
+    "VendorUser": VendorUser.from_row,
+    "Deal": Deal.from_row,
+    "Lead": Lead.from_row,
+    "Course": Course.from_row,
+    "Enrollment": Enrollment.from_row,
+    "Certification": Certification.from_row,
 }
 
 
@@ -57,17 +55,11 @@ class Query(AnalyticsQueries, FederationQueries):
         description="Any object by its global id; null when it does not exist or is not yours."
     )
     async def node(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Node | None:  # noqa: A002
-        type_name, row_id = from_global_id(id)
-        row = None
-        if info.context.grant.can_read_object(type_name):
-            loader_of, build = _NODE_SOURCES[type_name]
-            row = await loader_of(info.context.loaders).load(row_id)
-        if row is None:
-            # As if it did not exist: the caller learns nothing; the audit trail notes the try.
-            reason = "not found or outside the caller's scope"
-            record_denial(info.context, "node", type_name, reason, object_id=row_id)
+        found = await node_row(info.context, id)
+        if found is None:
             return None
-        return build(row)
+        type_name, row = found
+        return _NODE_BUILDERS[type_name](row)
 
     @strawberry.field(description="Partners you may see.")
     async def partners(
