@@ -26,12 +26,14 @@ COMPILED_OPERATIONS = 1024
 
 
 class _Key:
-    """An operation's text and name, carrying the executor that can compile it on a miss."""
+    """An operation's text and name, carrying the executor that can compile it on a miss (and
+    only until then: the cache keeps the key, and must not keep a request alive with it)."""
 
     __slots__ = ("executor", "key")
 
     def __init__(self, key: tuple[str, str | None], executor: CompiledExecutor) -> None:
-        self.key, self.executor = key, executor
+        self.key = key
+        self.executor: CompiledExecutor | None = executor
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -41,7 +43,8 @@ class _Key:
 
 
 def _compile(key: _Key) -> ObjectPlan | None:
-    executor = key.executor
+    executor, key.executor = key.executor, None
+    assert executor is not None
     return compile_operation(
         executor.schema, executor.fragments, executor.variable_values, executor.operation
     )
