@@ -44,13 +44,15 @@ ATTACKS = [
     # Nesting and repetition: refused before execution (or before parsing finishes).
     Attack("deep nesting, 12 levels", _q(hostile.nested(12)), 400, "GRAPHQL_VALIDATION_FAILED"),
     Attack("deep nesting, 3,000 levels", _q(hostile.nested(3000)), 400, "GRAPHQL_PARSE_FAILED"),
-    # The token budget stops the parser itself: no seconds spent parsing a huge operation.
-    Attack("alias bomb, 1,000 aliases", _q(hostile.aliases(1000)), 400, "OPERATION_TOO_COMPLEX"),
+    Attack("alias bomb, 1,000 aliases", _q(hostile.aliases(1000)), 400, "QUERY_TOO_LARGE"),
+    # Over the length limit: refused without being parsed at all.
+    Attack("900 kB comment", _q("#" + "x" * 900_000 + "\n" + TIERS), 400, "QUERY_TOO_LARGE"),
+    Attack("900 kB of spaces", _q(" " * 900_000 + TIERS), 400, "QUERY_TOO_LARGE"),
     Attack(
         "900 kB of tokens",
         _q(hostile.aliases(40_000)[:900_000] + " }"),
         400,
-        "OPERATION_TOO_COMPLEX",
+        "QUERY_TOO_LARGE",
     ),
     Attack("fragment cycle", _q(hostile.fragment_cycle()), 400, "GRAPHQL_VALIDATION_FAILED"),
     Attack(
@@ -71,9 +73,10 @@ ATTACKS = [
         400,
         "GRAPHQL_VALIDATION_FAILED",
     ),
+    # Within the length but over the token budget: the parser itself stops at the budget.
     Attack(
-        "directive flood, 5,000 directives",
-        _q(hostile.directive_flood(5000)),
+        "directive flood, 800 unknown directives",
+        _q(hostile.unknown_directives(800)),
         400,
         "OPERATION_TOO_COMPLEX",
     ),
@@ -93,7 +96,7 @@ ATTACKS = [
         "3,000 variables in use",
         _q(hostile.many_variables(3000, used=True)),
         400,
-        "OPERATION_TOO_COMPLEX",
+        "QUERY_TOO_LARGE",
     ),
     # Sizes: bounded by the 1 MB body, served as data or refused with a code.
     Attack(
