@@ -12,11 +12,12 @@ from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import asyncpg
-from graphql import ExecutionResult, GraphQLError, GraphQLSchema, parse
+from graphql import ExecutionResult, GraphQLError, GraphQLObjectType, GraphQLSchema, parse
+from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from gateway.compiled.connection import OperationConnection
-from gateway.compiled.plan import ObjectPlan, compile_operation
+from gateway.compiled.plan import FieldPlan, ObjectPlan, compile_operation
 from gateway.compiled.run import PlanRun
 from gateway.context import Context
 from gateway.loaders.registry import build_loaders
@@ -85,6 +86,14 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             return super().execute_operation(serially)
         return self._run(plan)
 
+    def _resolve_info(self, field: FieldPlan, parent_type: str, path: Path) -> Any:
+        """The `strawberry.Info` Strawberry would hand the field's resolver at `path`."""
+        parent = self.schema.get_type(parent_type)
+        assert isinstance(parent, GraphQLObjectType) and field.field_def is not None
+        raw = self.build_resolve_info(field.field_def, field.nodes, parent, path)
+        strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
+        return strawberry_schema.config.info_class(_raw_info=raw, _field=field.strawberry_field)
+
     async def _run(self, plan: ObjectPlan) -> ExecutionResult:
         strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
         run = PlanRun(
@@ -93,6 +102,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             self.collected_errors,
             strawberry_schema.schema_converter.scalar_registry,
             strawberry_schema.config,
+            self._resolve_info,
         )
         context = self.context_value
         pool, loaders = context.db, context.loaders

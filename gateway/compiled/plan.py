@@ -45,7 +45,13 @@ from gateway.compiled.leaves import (
     object_field_reader,
     row_field_reader,
 )
-from gateway.compiled.sources import SOURCES, TOTAL_COUNT, BatchSource, via_resolver
+from gateway.compiled.sources import (
+    SOURCES,
+    TOTAL_COUNT,
+    BatchSource,
+    ResolverSource,
+    via_resolver,
+)
 from gateway.schema.guard import ReadGuard
 
 
@@ -67,6 +73,7 @@ class FieldPlan:
     read_leaf: Reader | None = None  # a completed leaf value off the parent (row or object)
     read_value: Reader | None = None  # an object value (or list of them) off the parent
     source: BatchSource | None = None  # fetched for all parents at once
+    resolver_source: ResolverSource | None = None  # the same, by the field's own resolver
     # How a fetched leaf value is completed (null checks, lists, coercion).
     complete_leaf: Reader | None = None
     # For object-typed fields: the plan per runtime type, whether a list, and item nullability.
@@ -75,6 +82,10 @@ class FieldPlan:
     items_non_null: bool = False
     abstract: bool = False
     has_args: bool = False
+
+    @property
+    def fetches(self) -> bool:
+        return self.source is not None or self.resolver_source is not None
 
 
 @dataclass(eq=False)
@@ -187,7 +198,7 @@ class _Compiler:
             # Its resolver builds Strawberry objects (or a leaf): called as Strawberry would,
             # on the parent's object; no row may appear below it.
             parent_value = ROW_TYPES[parent.name].from_row if is_row_parent else _same
-            plan.source = via_resolver(definition, parent_value)
+            plan.resolver_source = via_resolver(definition, parent_value)
             if is_leaf_type(target):
                 plan.complete_leaf = complete_leaf_type(field_def.type, parent.name, name)
                 return plan

@@ -9,7 +9,7 @@ is built in the plan's key order. Errors are located and nulls propagate as grap
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from graphql import located_error
@@ -52,8 +52,10 @@ class PlanRun:
         errors: Any,  # graphql-core's CollectedErrors: its rules drop errors under nulled paths
         scalar_registry: Any,
         config: StrawberryConfig,
+        resolve_info: Callable[[FieldPlan, str, Path], Any],
     ) -> None:
         self.context = context
+        self.resolve_info = resolve_info  # a resolver's `strawberry.Info`, as Strawberry's
         self.variable_values = variable_values
         self.errors = errors
         self.scalar_registry = scalar_registry
@@ -91,10 +93,20 @@ class PlanRun:
     def _denied(self, type_name: str, field: FieldPlan) -> bool:
         return field.guarded and not self.context.grant.can_read_field(type_name, field.name)
 
-    async def _fetch(self, field: FieldPlan, parents: Sequence[Any]) -> list[Any]:
-        assert field.source is not None
+    async def _fetch(
+        self, type_name: str, field: FieldPlan, parents: Sequence[Any], paths: Sequence[RawPath]
+    ) -> list[Any]:
         try:
-            return await field.source(self.context, parents, self._arguments(field))
+            args = self._arguments(field)
+            if field.resolver_source is not None:
+
+                def info_for(index: int) -> Any:
+                    path = Path(_graphql_path(paths[index]), field.key, type_name)
+                    return self.resolve_info(field, type_name, path)
+
+                return await field.resolver_source(self.context, parents, args, info_for)
+            assert field.source is not None
+            return await field.source(self.context, parents, args)
         except Exception as error:  # noqa: BLE001 - every parent's field error
             return [error] * len(parents)
 
@@ -105,11 +117,13 @@ class PlanRun:
         type_name = plan.type_name
         fetched: dict[FieldPlan, list[Any]] = {}
         denied = {field for field in plan.fields if self._denied(type_name, field)}
-        waiting = [f for f in plan.fields if f.source is not None and f not in denied and sources]
+        waiting = [f for f in plan.fields if f.fetches and f not in denied and sources]
         if len(waiting) == 1:
-            fetched[waiting[0]] = await self._fetch(waiting[0], sources)
+            fetched[waiting[0]] = await self._fetch(type_name, waiting[0], sources, paths)
         elif waiting:
-            values = await asyncio.gather(*(self._fetch(f, sources) for f in waiting))
+            values = await asyncio.gather(
+                *(self._fetch(type_name, f, sources, paths) for f in waiting)
+            )
             fetched.update(zip(waiting, values, strict=True))
         children = await self._children(plan, sources, paths, fetched, denied, wave)
         return [
@@ -132,12 +146,12 @@ class PlanRun:
         for field in plan.fields:
             if field.objects is None or field in denied:
                 continue
-            if field.source is not None:
+            if field.fetches:
                 raw = fetched[field]
             else:
                 raw = [self._read(field, source) for source in sources]
             values[field] = raw
-            later = wave + 1 if field.source is not None else wave
+            later = wave + 1 if field.fetches else wave
             runs.extend(self._complete_objects(plan.type_name, field, raw, paths, later))
         if len(runs) == 1:
             await runs[0]

@@ -91,34 +91,38 @@ def _deals_of(parent: str) -> BatchSource:
     )
 
 
-class ResolverInfo:
-    """What the schema's resolvers read of `strawberry.Info`: the request's context. (They read
-    nothing else; tests/compiled holds every operation to Strawberry's own answers.)"""
-
-    __slots__ = ("context",)
-
-    def __init__(self, context: Context) -> None:
-        self.context = context
+# A resolver field's `strawberry.Info` for the parent at an index, as Strawberry builds it.
+InfoFor = Callable[[int], Any]
+# Values for many parents, from the field's own resolver (which is handed its Info).
+ResolverSource = Callable[[Context, Sequence[Any], Args, InfoFor], Awaitable[list[Any]]]
 
 
-def via_resolver(field: StrawberryField, parent_value: Callable[[Any], Any]) -> BatchSource:
+def via_resolver(field: StrawberryField, parent_value: Callable[[Any], Any]) -> ResolverSource:
     """A field whose resolver builds Strawberry objects (a tier, a key), called as Strawberry
     calls it (strawberry.schema.schema_converter.get_arguments) on the parent's object."""
     resolver = field.base_resolver
     assert resolver is not None
 
-    def call(context: Context, parent: Any, args: Args) -> Awaitable[Any]:
+    def call(parent: Any, args: Args, info: Any) -> Awaitable[Any]:
         source = parent_value(parent)
         kwargs = dict(args)
         for parameter in (resolver.parent_parameter, resolver.root_parameter):
             if parameter is not None:
                 kwargs[parameter.name] = source
         if resolver.info_parameter is not None:
-            kwargs[resolver.info_parameter.name] = ResolverInfo(context)
+            kwargs[resolver.info_parameter.name] = info
         result = resolver(*([source] if resolver.self_parameter else []), **kwargs)
         return result if inspect.isawaitable(result) else _ready(result)
 
-    return per_parent(call)
+    async def run(
+        context: Context, parents: Sequence[Any], args: Args, info_for: InfoFor
+    ) -> list[Any]:
+        calls = [call(parent, args, info_for(index)) for index, parent in enumerate(parents)]
+        if len(calls) == 1:
+            return await _settle(calls)
+        return list(await asyncio.gather(*calls, return_exceptions=True))
+
+    return run
 
 
 async def _ready(value: Any) -> Any:
