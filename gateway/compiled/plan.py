@@ -152,9 +152,7 @@ class _Compiler:
             return FieldPlan(
                 key, name, nodes, None, None, True, False, typename=parent.name  # type: ignore[arg-type]
             )
-        # Federation's `_service` prints the schema it reads from `info.schema`, as introspection
-        # does; the compiled path's Info carries the context only (found by tests/fuzz).
-        if name.startswith("__") or name == "_service":
+        if name.startswith("__"):
             raise Unsupported("introspection")
         field_def = parent.fields.get(name)
         if field_def is None:

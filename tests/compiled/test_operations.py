@@ -173,6 +173,9 @@ EDGE_CASES: list[tuple[str, str, dict[str, Any]]] = [
         "pipeline(groupBy: [STAGE]) { keys { stage } count amount } }",
         {},
     ),
+    # A resolver that reads more of its Info than the context (the schema, to print it).
+    ("admin@vendor.example", "{ _service { sdl } }", {}),
+    ("rep@acme.example", "{ _service { sdl } }", {}),
     # (Each in its own operation: errors met in two branches waiting on different queries come
     # in whichever order the queries return, on either path.)
     ("rep@acme.example", '{ partner(slug: "acme") { slug apiKeys { name } } }', {}),
