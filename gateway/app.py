@@ -110,6 +110,7 @@ def create_app(
                 AuthenticatedGraphQL(RateLimitedGraphQL(view)),
                 settings.max_request_bytes,
                 settings.request_body_timeout_seconds,
+                settings.batch_max_operations,
             ),
             methods=["GET", "POST"],
         ),

@@ -95,6 +95,9 @@ class Settings:
     # Operation limits per caller (gateway/limits/settings.py) and the request body's cap.
     limits: LimitSettings = field(default_factory=LimitSettings)
     max_request_bytes: int = 1_000_000
+    # Most operations one POST may carry as a JSON array (gateway/http/batching.py); 0: batches
+    # are refused (BATCHING_DISABLED).
+    batch_max_operations: int = 0
     # A client must send its request headers, and then its body, within these (slowloris).
     request_header_timeout_seconds: int = 10
     request_body_timeout_seconds: int = 30
@@ -151,6 +154,7 @@ class Settings:
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or "partner-gateway",
             limits=_limits(env),
             max_request_bytes=read_int(env, "MAX_REQUEST_BYTES", 1_000_000, minimum=1),
+            batch_max_operations=read_int(env, "BATCH_MAX_OPERATIONS", 0, minimum=0),
             request_header_timeout_seconds=read_int(
                 env, "REQUEST_HEADER_TIMEOUT_SECONDS", 10, minimum=1
             ),

@@ -57,6 +57,9 @@ REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
 # The body did not arrive in time (a slow or stalled client): 408.
 REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
 BATCHING_DISABLED = "BATCHING_DISABLED"
+# Batching on (BATCH_MAX_OPERATIONS): an array over the cap, or an empty one, runs nothing.
+BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
+BATCH_EMPTY = "BATCH_EMPTY"
 
 # GraphQL over HTTP (gateway/http/negotiation.py): the request cannot be served as sent.
 NOT_ACCEPTABLE = "NOT_ACCEPTABLE"

@@ -1,4 +1,5 @@
-"""Caps a GraphQL request's body before anything parses it, and refuses batched (array) bodies.
+"""Caps a GraphQL request's body before anything parses it; batched (array) bodies are refused
+unless `batch_max_operations` allows them (gateway/http/batching.py).
 
 The body is read here, at most `max_bytes` of it within `body_timeout` seconds (a client
 trickling its body a byte at a time is cut off), and handed on to the view unchanged.
@@ -15,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.errors import BATCHING_DISABLED, REQUEST_TIMEOUT, REQUEST_TOO_LARGE
+from gateway.http.batching import BatchedRequests
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,20 @@ class _TooLarge(Exception):
 
 
 class RequestLimits:
-    def __init__(self, app: ASGIApp, max_bytes: int, body_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        body_timeout: float = 30.0,
+        batch_max_operations: int = 0,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.body_timeout = body_timeout
+        # 0: batching is off, and an array body is refused before anything else happens.
+        self.batches = (
+            BatchedRequests(app, batch_max_operations) if batch_max_operations > 0 else None
+        )
 
     def too_large(self) -> Response:
         return _error(413, f"The request body is over {self.max_bytes} bytes", REQUEST_TOO_LARGE)
@@ -64,6 +76,9 @@ class RequestLimits:
         if body is None:
             return  # the client left: nobody to answer
         if body.lstrip()[:1] == b"[":
+            if self.batches is not None:
+                await self.batches(scope, receive, send, body)
+                return
             await _error(
                 400,
                 "Batched requests are not accepted; send one operation per request",
