@@ -24,8 +24,14 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """The body as JSON, keys in the order the server wrote them."""
-        return json.dumps(self.body)
+        """The body as JSON, keys in the order the server wrote them, its errors sorted: errors
+        met in branches that wait on different queries come in whichever order the queries
+        return, on either path (graphql-core reports them as they happen; the spec leaves the
+        order open). Each error keeps its own text: message, locations, path, code."""
+        body = dict(self.body)
+        if "errors" in body:
+            body["errors"] = sorted(body["errors"], key=json.dumps)
+        return json.dumps(body)
 
 
 @dataclass(frozen=True)
