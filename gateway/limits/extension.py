@@ -8,19 +8,24 @@ execution (Strawberry then skips executing), and ErrorCodes gives it its code.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from cachetools import LRUCache
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FragmentDefinitionNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
 )
 from strawberry.extensions import SchemaExtension
 
 from gateway import errors
-from gateway.limits.measure import MAX_EXPANDED_FIELDS, count_tokens, measure
+from gateway.limits.measure import MAX_EXPANDED_FIELDS, Measure, count_tokens, measure
 from gateway.limits.settings import OperationLimits
 from gateway.ratelimit.limiter import RateLimiter
 from gateway.ratelimit.middleware import RATE_LIMITED
@@ -49,6 +54,62 @@ def _too_long(limits: OperationLimits, length: int) -> errors.GatewayError:
     )
 
 
+def _measure_document(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    max_page_size: int,
+) -> Measure | None:
+    """The chosen operation's measure; None when the document has no such operation."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    chosen = [
+        o
+        for o in operations
+        if operation_name is None or (o.name and o.name.value == operation_name)
+    ]
+    if not chosen:
+        return None
+    return measure(schema, chosen[0], fragments, variables, max_page_size)
+
+
+# Each text's measure, per schema: it depends on the text, the operation chosen and the page
+# cap, and on variables only where `first:` or `representations:` takes one (such measures are
+# not kept: a cost of `first: $n` is measured per request). Bounded like the parse cache; the
+# lock because servers in threads (tests) share the module.
+_MEASURES: WeakKeyDictionary[GraphQLSchema, LRUCache[tuple[str, str | None, int], Any]] = (
+    WeakKeyDictionary()
+)
+_MEASURES_LOCK = threading.Lock()
+_MISSING = object()
+
+
+def _measured(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    max_page_size: int,
+) -> Measure | None:
+    key = (query, operation_name, max_page_size)
+    with _MEASURES_LOCK:
+        cache = _MEASURES.get(schema)
+        if cache is None:
+            cache = _MEASURES[schema] = LRUCache(maxsize=1024)
+        found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found  # type: ignore[no-any-return]
+    measured = _measure_document(schema, document, operation_name, variables, max_page_size)
+    if measured is None or not measured.read_variables:
+        with _MEASURES_LOCK:
+            cache[key] = measured
+    return measured
+
+
 def refusal(
     context: Any,
     query: str,
@@ -65,18 +126,9 @@ def refusal(
     limits = settings.limits.for_principal(principal)
     if len(query) > limits.max_query_length:
         return _too_long(limits, len(query)), 0
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    chosen = [
-        o
-        for o in operations
-        if operation_name is None or (o.name and o.name.value == operation_name)
-    ]
-    if not chosen:
+    m = _measured(schema, query, document, operation_name, variables, settings.max_page_size)
+    if m is None:
         return None, 0  # Strawberry answers an unknown operationName itself
-    m = measure(schema, chosen[0], fragments, variables, settings.max_page_size)
     if m.expanded_fields > MAX_EXPANDED_FIELDS:
         return OperationRefused(
             f"The operation expands to over {MAX_EXPANDED_FIELDS} fields (fragments spread "

@@ -160,3 +160,29 @@ async def test_vendor_gets_looser_limits(as_user: Callable[[str], GraphQLClient]
 
 async def test_typename_is_fine_for_partners(as_user: Callable[[str], GraphQLClient]) -> None:
     assert await as_user(REP).data("{ __typename }") == {"__typename": "Query"}
+
+
+async def test_a_cost_from_variables_is_measured_per_request(
+    as_user: Callable[[str], GraphQLClient],
+) -> None:
+    """A text's measure is kept between requests, except what its variables decide."""
+    query = (
+        "query Q($n: Int!) { partners(first: $n) { nodes { users(first: $n) { nodes {"
+        " deals(first: $n) { nodes { id } } } } } } }"
+    )
+    rep = as_user(REP)
+    assert (await rep.data(query, {"n": 2}))["partners"]["nodes"]
+    refused = await rep.execute(query, {"n": 100})
+    assert refused["errors"][0]["extensions"]["limit"]["name"] == "cost"
+    limit = refused["errors"][0]["extensions"]["limit"]
+    assert limit["measured"] > limit["max"]
+    assert (await rep.data(query, {"n": 2}))["partners"]["nodes"]
+
+
+async def test_a_kept_measure_meets_each_callers_limits(
+    as_user: Callable[[str], GraphQLClient],
+) -> None:
+    query = _deep(5)
+    assert "errors" not in await as_user(ADMIN).execute(query)
+    body = await as_user(REP).execute(query)
+    assert body["errors"][0]["extensions"]["limit"]["name"] == "depth"
