@@ -53,6 +53,7 @@ from gateway.compiled.sources import (
     via_resolver,
 )
 from gateway.schema.guard import ReadGuard
+from gateway.schema.pagination import Connection
 
 
 class Unsupported(Exception):
@@ -192,6 +193,9 @@ class _Compiler:
             plan.source = SOURCES[(parent.name, name)]
         elif name == "totalCount" and self._is_object_type(parent):
             plan.source = TOTAL_COUNT
+        elif name == "edges" and self._is_object_type(parent):
+            # A connection's edges, made from its nodes (rows here) when asked for.
+            plan.read_value = _connection_edges
         elif target.name not in ROW_TYPES:
             # Its resolver builds Strawberry objects (or a leaf): called as Strawberry would,
             # on the parent's object; no row may appear below it.
@@ -259,6 +263,10 @@ class _Compiler:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _connection_edges(connection: Connection[Any]) -> list[Any]:
+    return connection.make_edges()
 
 
 def compile_operation(

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import orjson
 
 from gateway.errors import BadUserInput, InvalidCursor
-from gateway.schema.pagination import Connection, Edge, PageInfo
+from gateway.schema.pagination import Connection, PageInfo
 from gateway.store.sql import Keyset, OrderBy, PageRequest
 from gateway.store.table import Row
 
@@ -85,13 +85,20 @@ def build_connection(
 ) -> Connection[NodeT]:
     """`rows` holds up to `first + 1` rows; the extra one only proves a next page exists."""
     visible = rows[: page.first]
-    edges = [Edge(cursor=encode_cursor(page.order, row), node=to_node(row)) for row in visible]
+    order = page.order
+
+    def cursor_of(index: int) -> str:
+        return encode_cursor(order, visible[index])
+
     info = PageInfo(
         has_next_page=len(rows) > page.first,
         has_previous_page=page.after is not None,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        start_cursor=cursor_of(0) if visible else None,
+        end_cursor=cursor_of(len(visible) - 1) if visible else None,
     )
     return Connection(
-        edges=edges, nodes=[edge.node for edge in edges], page_info=info, counter=counter
+        nodes=[to_node(row) for row in visible],
+        page_info=info,
+        counter=counter,
+        cursor_of=cursor_of,
     )
