@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
+from operator import methodcaller
 from typing import Any
 
 from graphql import (
@@ -45,6 +47,10 @@ from gateway.store.vendor_users import VENDOR_USERS
 Reader = Callable[[Any], Any]
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+# Strawberry's Date and DateTime serialise by `isoformat()`; the store's values of those types
+# always answer a string to it.
+_ISOFORMAT = repr(methodcaller("isoformat"))
+_DATED = frozenset({date, datetime})
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,20 @@ def _column_reader(name: str, type_: GraphQLOutputType, complete: Reader) -> Rea
         return lambda row: v if type(v := row[name]) is passes else complete(v)
     if passes is not None:
         return lambda row: v if (v := row[name]) is None or type(v) is passes else complete(v)
+    coerce = getattr(leaf, "coerce_output_value", None)
+    if coerce is str:
+        # Decimal: its scalar's coercion is `str`, which never answers null.
+        if non_null:
+            return lambda row: complete(v) if (v := row[name]) is None else str(v)
+        return lambda row: None if (v := row[name]) is None else str(v)
+    if isinstance(coerce, methodcaller) and repr(coerce) == _ISOFORMAT:
+        # Date, DateTime: `isoformat()`, answered here for the store's own value types.
+        if non_null:
+            return lambda row: v.isoformat() if type(v := row[name]) in _DATED else complete(v)
+        return lambda row: (
+            None if (v := row[name]) is None
+            else v.isoformat() if type(v) in _DATED else complete(v)
+        )
     return lambda row: complete(row[name])
 
 
