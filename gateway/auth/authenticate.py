@@ -31,7 +31,7 @@ from gateway.errors import DATABASE_UNAVAILABLE
 from gateway.store import api_keys as api_keys_store
 from gateway.store import identities
 from gateway.store.api_keys import StoredApiKey
-from gateway.store.database import Executor, is_unavailable
+from gateway.store.database import Executor, is_unavailable, plain_reads
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class Authenticator:
 
     async def _by_token(self, token: str) -> Principal:
         claims = await self._tokens.verify(token)
-        with _database_errors():
+        with _database_errors(), plain_reads():
             accounts = await identities.fetch_by_email(self._db, claims.subject)
         try:
             return person_principal(claims, accounts)
@@ -87,7 +87,7 @@ class Authenticator:
             raise AuthenticationError(
                 INVALID_API_KEY, "the API key is malformed (expected pgw_<key id>_<secret>)"
             )
-        with _database_errors():
+        with _database_errors(), plain_reads():
             stored = await api_keys_store.fetch_by_key_id(self._db, parsed.key_id)
         expected = stored.secret_hash if stored is not None else UNKNOWN_KEY_HASH
         # Checked before revocation or expiry, so only the key's holder learns its state.

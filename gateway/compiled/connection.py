@@ -1,8 +1,9 @@
 """One pooled connection for all the reads of one compiled operation.
 
-Taken from the pool at the operation's first statement and given back at its end, so the pool
-resets it once (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`, a round trip) per
-operation instead of once per statement. Statements that would have run side by side on two
+Taken from the pool at the operation's first statement and given back at its end, instead of a
+connection per statement; given back after row reads only, it skips the pool's reset
+(`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`, a round trip: see
+store/database.plain_reads). Statements that would have run side by side on two
 connections take turns on this one; which statements run, and how many, does not change.
 
 It offers no `acquire`: a query's resolver taking a second connection while its operation holds
@@ -18,6 +19,8 @@ from typing import Any
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from gateway.store.database import plain_reads
+
 
 class OperationConnection:
     """The store's `Executor` over one connection, one statement at a time."""
@@ -26,6 +29,7 @@ class OperationConnection:
         self._pool = pool
         self._connection: PoolConnectionProxy | None = None
         self._turn = asyncio.Lock()
+        self._plain = True
 
     async def _take(self) -> PoolConnectionProxy:
         if self._connection is None:
@@ -45,6 +49,7 @@ class OperationConnection:
             return await (await self._take()).fetchrow(query, *args)
 
     async def execute(self, query: str, *args: Any) -> str:
+        self._plain = False  # not a row read: the pool resets the connection as usual
         async with self._turn:
             result: str = await (await self._take()).execute(query, *args)
             return result
@@ -52,4 +57,8 @@ class OperationConnection:
     async def release(self) -> None:
         if self._connection is not None:
             connection, self._connection = self._connection, None
-            await self._pool.release(connection)
+            if self._plain:
+                with plain_reads():  # queries' statements: no reset needed (store/database.py)
+                    await self._pool.release(connection)
+            else:
+                await self._pool.release(connection)

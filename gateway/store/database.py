@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
 
@@ -88,6 +90,31 @@ _WARM_UP = (
 )
 
 
+# Set while a connection that ran plain reads goes back to the pool (asyncpg resets it inside
+# `release`, in the releasing task). Such a session changed nothing the pool's reset undoes
+# (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`: no session lock, cursor, LISTEN
+# or SET), so that round trip is skipped; asyncpg still rolls back an open transaction first.
+_plain_reads: ContextVar[bool] = ContextVar("plain_reads", default=False)
+
+
+@contextmanager
+def plain_reads() -> Iterator[None]:
+    """Around the use (and release) of pooled connections that only read rows."""
+    token = _plain_reads.set(True)
+    try:
+        yield
+    finally:
+        _plain_reads.reset(token)
+
+
+async def _reset_unless_plain_reads(conn: asyncpg.Connection) -> None:
+    if _plain_reads.get():
+        return
+    query = conn.get_reset_query()
+    if query:
+        await conn.execute(query)
+
+
 async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.fetch(_WARM_UP)
     conn.add_query_logger(StatementCounter(conn.get_reset_query()))
@@ -112,6 +139,7 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        reset=_reset_unless_plain_reads,
         timeout=CONNECT_TIMEOUT_SECONDS,
         server_settings={
             "statement_timeout": str(statement_timeout_ms),
