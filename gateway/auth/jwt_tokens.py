@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from cachetools import LRUCache
 
 from gateway.auth.errors import (
     AUTHENTICATION_UNAVAILABLE,
@@ -33,6 +35,8 @@ JWKS_ALGORITHMS = frozenset({"RS256", "ES256"})
 # withdraws stops working within this time.
 JWKS_LIFESPAN_SECONDS = 300
 JWKS_TIMEOUT_SECONDS = 10
+# Verified tokens kept (TokenVerifier): far more than the callers a process serves at once.
+VERIFIED_TOKENS = 4096
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,15 @@ class TokenClaims:
 
 
 class TokenVerifier:
-    def __init__(self, settings: AuthSettings) -> None:
+    def __init__(self, settings: AuthSettings, clock: Callable[[], float] = time.time) -> None:
         self._settings = settings
+        # HS256 tokens verified before, by their text, with their expiry: a portal sends the
+        # same token with every request until it expires, and nothing else it was checked for
+        # (signature, issuer, audience, not-before) can change meanwhile, the secret being fixed
+        # for the process. Only the expiry is checked again. A refused token is never kept;
+        # JWKS-signed ones are always verified in full (a withdrawn key must stop working).
+        self._verified: LRUCache[str, tuple[TokenClaims, float]] = LRUCache(VERIFIED_TOKENS)
+        self._clock = clock
         self._jwks: jwt.PyJWKClient | None = None
         if settings.jwks_url is not None:
             # The whole key set is cached (and refetched after its lifespan, or on an unknown
@@ -61,6 +72,13 @@ class TokenVerifier:
             )
 
     async def verify(self, token: str) -> TokenClaims:
+        kept = self._verified.get(token)
+        if kept is not None:
+            claims, expires = kept
+            # PyJWT's own rule: expired once `exp <= now - leeway`.
+            if expires <= self._clock() - self._settings.jwt_leeway_seconds:
+                raise AuthenticationError(TOKEN_EXPIRED, "the token has expired")
+            return claims
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError:
@@ -97,7 +115,10 @@ class TokenVerifier:
             raise AuthenticationError(INVALID_TOKEN, "the token's signature is invalid") from None
         except jwt.PyJWTError:
             raise AuthenticationError(INVALID_TOKEN, "the token is malformed") from None
-        return _claims(payload)
+        claims = _claims(payload)
+        if algorithm == HMAC_ALGORITHM:
+            self._verified[token] = (claims, float(payload["exp"]))
+        return claims
 
     async def _key_for(self, algorithm: str, kid: Any) -> Any:
         if algorithm == HMAC_ALGORITHM:

@@ -17,7 +17,9 @@ from gateway.auth.errors import (
     INVALID_TOKEN,
     TOKEN_EXPIRED,
     TOKEN_NOT_YET_VALID,
+    AuthenticationError,
 )
+from gateway.auth.jwt_tokens import TokenVerifier
 from gateway.auth.settings import AuthSettings
 from tests.auth.conftest import TEST_SECRET
 from tests.auth.jwks_server import SigningKey
@@ -174,3 +176,19 @@ async def test_other_hmac_algorithms_are_refused(
 ) -> None:
     token = jwt.encode(claims(), TEST_SECRET + "x" * 40, algorithm=algorithm)
     assert (await refusal(authenticator, bearer(token))).code == INVALID_TOKEN
+
+
+async def test_a_kept_token_still_expires(auth_settings: AuthSettings) -> None:
+    """Verified tokens are kept by their text; their expiry is checked again on every use."""
+    now = [datetime.now(UTC).timestamp()]
+    verifier = TokenVerifier(auth_settings, clock=lambda: now[0])
+    token = hs256(claims(exp=int(now[0]) + 60))
+    assert (await verifier.verify(token)).subject == REP
+    now[0] += 50 + auth_settings.jwt_leeway_seconds  # within the clock skew allowed
+    assert (await verifier.verify(token)).subject == REP
+    now[0] += 10
+    with pytest.raises(AuthenticationError) as refused:
+        await verifier.verify(token)
+    assert refused.value.code == TOKEN_EXPIRED
+    with pytest.raises(AuthenticationError):  # and on every use after
+        await verifier.verify(token)
