@@ -14,12 +14,15 @@ read through the store's Executor protocol; a new one would fail loudly in tests
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from gateway.store.database import plain_reads
+
+log = logging.getLogger(__name__)
 
 
 class OperationConnection:
@@ -55,10 +58,17 @@ class OperationConnection:
             return result
 
     async def release(self) -> None:
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
+        """Never raises. The operation's reads are done and its answer stands; a connection the
+        pool cannot reset (the database went away meanwhile) is closed by asyncpg, and raising
+        here would turn a complete answer into an uncoded error (seen in tests/faults)."""
+        if self._connection is None:
+            return
+        connection, self._connection = self._connection, None
+        try:
             if self._plain:
                 with plain_reads():  # queries' statements: no reset needed (store/database.py)
                     await self._pool.release(connection)
             else:
                 await self._pool.release(connection)
+        except Exception as exc:  # noqa: BLE001 - see the docstring
+            log.warning("a connection could not be given back cleanly and was closed: %r", exc)
