@@ -6,6 +6,7 @@ dropping them is most of what these tests would otherwise cost.)"""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
@@ -22,6 +23,10 @@ from tests.support.postgres import seeded_database
 # 3 partners, 60 registrations (most of them Leads, the approved ones Opportunities too) and
 # 15 leads: with pages of 10, every object takes several pages.
 MIRROR_PLAN = SeedPlan(partners=3, deals_per_partner=20, leads_per_partner=5, seed=31)
+# Both seeds as of one instant: the generator's dates are `now`-relative, and two seeds a few
+# seconds apart put a close date on either side of midnight now and then, which the mirror
+# would then (rightly) carry over as a change.
+SEED_NOW = datetime.now(UTC)
 
 _EMPTY_MIRROR = """
 TRUNCATE crm_accounts, crm_leads, crm_sync_state;
@@ -31,13 +36,13 @@ DELETE FROM crm_opportunities;
 
 @pytest.fixture(scope="module")
 async def gateway_dsn(server_dsn: str) -> AsyncIterator[str]:
-    async with seeded_database(server_dsn, MIRROR_PLAN) as dsn:
+    async with seeded_database(server_dsn, MIRROR_PLAN, now=SEED_NOW) as dsn:
         yield dsn
 
 
 @pytest.fixture(scope="module")
 async def module_sandbox(server_dsn: str) -> AsyncIterator[RunningSandbox]:
-    async with running_sandbox(server_dsn, seed_plan=MIRROR_PLAN) as running:
+    async with running_sandbox(server_dsn, seed_plan=MIRROR_PLAN, seed_now=SEED_NOW) as running:
         yield running
 
 

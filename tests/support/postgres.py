@@ -8,6 +8,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -60,15 +61,17 @@ async def drop_database(server_dsn: str, name: str) -> None:
 
 
 @asynccontextmanager
-async def seeded_database(server_dsn: str, plan: SeedPlan) -> AsyncIterator[str]:
-    """A database of its own, migrated and seeded with `plan`; dropped on exit."""
+async def seeded_database(
+    server_dsn: str, plan: SeedPlan, *, now: datetime | None = None
+) -> AsyncIterator[str]:
+    """A database of its own, migrated and seeded with `plan` (as of `now`); dropped on exit."""
     name = await create_database(server_dsn)
     dsn = with_database(server_dsn, name)
     try:
         conn = await asyncpg.connect(dsn)
         try:
             await migrate(conn)
-            await seed_database(conn, plan)
+            await seed_database(conn, plan, now=now)
         finally:
             await conn.close()
         yield dsn
