@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-import uvicorn
 
 from bench.database import bench_server
 from gateway.crm.client import CrmClient
@@ -28,6 +26,7 @@ from gateway.crm.sync import MirrorSync
 from gateway.crm_sandbox.app import create_sandbox_app
 from gateway.crm_sandbox.config import SandboxConfig
 from gateway.seed import SeedPlan, seed_database
+from gateway.server_thread import ServerThread
 from gateway.store.database import create_pool
 from gateway.store.migrations import migrate
 from tests.support.browser import free_port
@@ -58,24 +57,14 @@ async def _run(server: str, page_sizes: list[int]) -> None:
         await migrate(conn)
         await seed_database(conn, DEMO)
         await conn.close()
-        port = free_port()
         config = SandboxConfig(database_url=sandbox_dsn, seed_plan=DEMO)
-        sandbox = uvicorn.Server(
-            uvicorn.Config(create_sandbox_app(config), port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=sandbox.run, daemon=True)
-        thread.start()
-        for _ in range(600):
-            if sandbox.started:
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise RuntimeError("the sandbox CRM did not start")
+        sandbox = ServerThread(create_sandbox_app(config), port=free_port(), name="crm-sandbox")
+        await asyncio.to_thread(sandbox.start)
         pool = await create_pool(gateway_dsn, min_size=1, max_size=2)
         try:
             for size in page_sizes:
                 settings = CrmSettings(
-                    url=f"http://127.0.0.1:{port}",
+                    url=sandbox.url,
                     client_id=config.client_id,
                     client_secret=config.client_secret,
                     sync_page_size=size,
@@ -93,8 +82,7 @@ async def _run(server: str, page_sizes: list[int]) -> None:
                 )
         finally:
             await pool.close()
-            sandbox.should_exit = True
-            thread.join(20)
+            await asyncio.to_thread(sandbox.stop)
 
 
 def main() -> None:

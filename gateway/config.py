@@ -47,7 +47,8 @@ def read_int(
     return value
 
 
-def _bool(env: dict[str, str], name: str, default: bool) -> bool:
+def read_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """A true/false setting (1/0, yes/no and on/off too)."""
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -137,7 +138,7 @@ class Settings:
             db_pool_max=read_int(env, "DB_POOL_MAX", 10, minimum=1),
             db_statement_timeout_ms=read_int(env, "DB_STATEMENT_TIMEOUT_MS", 15_000, minimum=1),
             max_page_size=read_int(env, "MAX_PAGE_SIZE", 100, minimum=1),
-            graphiql=_bool(env, "GRAPHIQL", True),
+            graphiql=read_bool(env, "GRAPHIQL", True),
             policy_dir=Path(env.get("POLICY_DIR") or DEFAULT_POLICY_DIR),
             deal_protection_days=read_int(env, "DEAL_PROTECTION_DAYS", 90, minimum=1),
             lead_sla_hours=read_int(env, "LEAD_SLA_HOURS", 48, minimum=1),
@@ -161,7 +162,7 @@ class Settings:
             request_body_timeout_seconds=read_int(
                 env, "REQUEST_BODY_TIMEOUT_SECONDS", 30, minimum=1
             ),
-            compiled_execution=_bool(env, "COMPILED_EXECUTION", True),
+            compiled_execution=read_bool(env, "COMPILED_EXECUTION", True),
             persisted=PersistedSettings.from_env(env),
             auth=AuthSettings.from_env(env, Path(env.get("DATA_DIR") or ".data")),
             outbox=OutboxSettings.from_env(env),

@@ -6,16 +6,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-import threading
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-import uvicorn
 from rich.console import Console
 
-from gateway.config import ConfigError, Settings, read_int
+from gateway.config import ConfigError, Settings, read_bool, read_int
 from gateway.crm_sandbox.app import create_sandbox_app
 from gateway.crm_sandbox.config import (
     DEFAULT_CLIENT_ID,
@@ -25,6 +22,7 @@ from gateway.crm_sandbox.config import (
 )
 from gateway.crm_sandbox.tables import ensure_database
 from gateway.seed import SeedPlan
+from gateway.server_thread import ServerNotStarted, ServerThread
 
 # The sandbox's database beside the gateway's: another database, never the gateway's tables.
 SANDBOX_DATABASE = "crm_sandbox"
@@ -44,10 +42,7 @@ def sandbox_wanted(settings: Settings, env: Mapping[str, str]) -> bool:
     """A configured CRM_URL wins; DEMO_CRM_SANDBOX=false runs the demo without any CRM."""
     if settings.crm.configured:
         return False
-    raw = (env.get("DEMO_CRM_SANDBOX") or "true").strip().lower()
-    if raw not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
-        raise ConfigError(f"DEMO_CRM_SANDBOX must be true or false, got {raw!r}")
-    return raw in {"1", "true", "yes", "on"}
+    return read_bool(env, "DEMO_CRM_SANDBOX", True)
 
 
 @contextmanager
@@ -68,41 +63,26 @@ def demo_crm(
     # The same seed plan as the gateway's demo data: the same accounts, leads and opportunities
     # under the same CRM ids, so the first mirror run matches rows instead of adding any.
     config = SandboxConfig(database_url=sandbox_dsn, seed_plan=plan)
+    # Its own uvicorn in a thread: Ctrl-C reaches the gateway's server (the main thread), and
+    # stopping the demo stops both.
+    sandbox = ServerThread(
+        create_sandbox_app(config), host=settings.host, port=port, name="crm-sandbox"
+    )
     with console.status(f"Starting the sandbox CRM on port {port} …"):
-        server, thread = _start(config, settings.host, port)
-    url = f"http://{settings.host}:{port}"
+        try:
+            sandbox.start(START_TIMEOUT_SECONDS)
+        except ServerNotStarted:
+            raise ConfigError(
+                f"the sandbox CRM could not serve on {settings.host}:{port} (is the port taken? "
+                "set CRM_SANDBOX_PORT, or DEMO_CRM_SANDBOX=false to run without a CRM)"
+            ) from None
     crm = dataclasses.replace(
-        settings.crm, url=url, client_id=DEFAULT_CLIENT_ID, client_secret=DEFAULT_CLIENT_SECRET
+        settings.crm,
+        url=sandbox.url,
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
     )
     try:
-        yield dataclasses.replace(settings, crm=crm), DemoCrm(url=url, sandbox=True)
+        yield dataclasses.replace(settings, crm=crm), DemoCrm(url=sandbox.url, sandbox=True)
     finally:
-        server.should_exit = True
-        thread.join(timeout=20)
-
-
-def _start(config: SandboxConfig, host: str, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    """The sandbox's own uvicorn in a thread: Ctrl-C reaches the gateway's server (the main
-    thread), and stopping the demo stops both."""
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_sandbox_app(config),
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="on",
-        )
-    )
-    thread = threading.Thread(target=server.run, name="crm-sandbox", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise ConfigError(
-                f"the sandbox CRM could not serve on {host}:{port} (is the port taken? "
-                "set CRM_SANDBOX_PORT, or DEMO_CRM_SANDBOX=false to run without a CRM)"
-            )
-        time.sleep(0.05)
-    return server, thread
+        sandbox.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -13,8 +12,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.types import ASGIApp
+
+from gateway.server_thread import ServerThread
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As the machine's notes advise: without the background-networking switches Chromium tries to
@@ -39,22 +39,12 @@ def free_port() -> int:
 @contextmanager
 def app_in_thread(app: ASGIApp) -> Iterator[str]:
     """uvicorn serving `app` on a free port in a thread; its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
+    server = ServerThread(app, port=free_port())
+    server.start(timeout=20)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield server.url
     finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+        server.stop()
 
 
 @contextmanager

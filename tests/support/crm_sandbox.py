@@ -31,18 +31,17 @@ import asyncio
 import os
 import signal
 import sys
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
 
 from gateway.crm_sandbox.app import create_sandbox_app
 from gateway.crm_sandbox.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SandboxConfig
 from gateway.seed import SeedPlan
+from gateway.server_thread import ServerThread
 from tests.support.browser import free_port
 from tests.support.postgres import create_database, drop_database, with_database
 
@@ -138,26 +137,9 @@ async def running_sandbox(
     """The sandbox app under uvicorn in a thread, on a new database dropped afterwards."""
     async with _fresh_database(server_dsn) as dsn:
         settings = SandboxConfig(database_url=dsn, seed_plan=seed_plan, **config)
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(
-                create_sandbox_app(settings),
-                host="127.0.0.1",
-                port=port,
-                log_level="warning",
-                lifespan="on",
-            )
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        for _ in range(600):
-            if server.started or not thread.is_alive():
-                break
-            await asyncio.sleep(0.05)
-        if not server.started:
-            server.should_exit = True
-            raise RuntimeError("the sandbox CRM did not start")
-        url = f"http://127.0.0.1:{port}"
+        server = ServerThread(create_sandbox_app(settings), port=free_port(), name="crm-sandbox")
+        await asyncio.to_thread(server.start)
+        url = server.url
         admin = SandboxAdmin(url, settings.client_secret)
         try:
             yield RunningSandbox(url, settings.client_id, settings.client_secret, dsn, admin)
@@ -166,8 +148,7 @@ async def running_sandbox(
             # failed must not hide the test's own error behind this one.
             with suppress(httpx.HTTPError):
                 await admin.release_hung()
-            server.should_exit = True
-            await asyncio.to_thread(thread.join, 20)
+            await asyncio.to_thread(server.stop)
 
 
 @dataclass
